@@ -1,0 +1,23 @@
+"""Shared code for the course book *Introduction to machine learning*.
+
+One module per idea:
+
+- :mod:`mlintro.data`: the training data, y = x^(1/3) on [0, 1].
+- :mod:`mlintro.models`: the 10-parameter tanh model in scalar, vector and
+  matrix form, and the general neural network ``nn``.
+- :mod:`mlintro.least_squares`: the fit with :func:`scipy.optimize.least_squares`.
+- :mod:`mlintro.training`: Adam (optax) with the whole training loop compiled.
+- :mod:`mlintro.analysis`: gradient, Hessian and its spectrum at a fit.
+- :mod:`mlintro.fourier`: the Fourier-series view of a one-layer network.
+- :mod:`mlintro.plotting`: the figures of the lessons.
+
+Importing the package turns on 64-bit floats in JAX (``jax_enable_x64``), so
+that the numbers match the NumPy/autograd original of the lecture.
+"""
+
+import jax
+
+jax.config.update("jax_enable_x64", True)
+
+__all__ = ["__version__"]
+__version__ = "0.1.0"

@@ -1,0 +1,254 @@
+"""The lecture's model, from ten named parameters to a general neural network.
+
+The same function is written four ways, each a rewrite of the one before:
+
+1. :func:`scalar_model`: y = b1 + w10 tanh(w00 x + b00) + w11 tanh(w01 x + b01)
+   + w12 tanh(w02 x + b02), from a flat vector of ten parameters;
+2. :func:`vector_model`: the three tanh terms as one vector expression;
+3. :func:`matrix_model`: y = w1 @ tanh(w0 @ x + b0) + b1;
+4. :func:`nn`: a network with any layer sizes, parameters as a list of
+   ``(W, b)`` pairs, one per layer.
+
+:func:`params_from_flat` and :func:`flat_from_params` convert between the flat
+10-vector of the least-squares fit and the ``(W, b)`` pairs of the network.
+"""
+
+import itertools
+from collections.abc import Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+
+__all__ = [
+    "PARAMETER_NAMES",
+    "Activation",
+    "Params",
+    "flat_from_params",
+    "init_params",
+    "matrix_model",
+    "nn",
+    "params_from_flat",
+    "predict",
+    "scalar_model",
+    "vector_model",
+]
+
+Params = list[tuple[jax.Array, jax.Array]]
+"""A network's parameters: one ``(weights, bias)`` pair per layer."""
+
+Activation = Callable[[jax.Array], jax.Array]
+
+PARAMETER_NAMES = ("b1", "w10", "w00", "b00", "w11", "w01", "b01", "w12", "w02", "b02")
+"""The order of the ten parameters in the flat vector, as in the lecture."""
+
+_N_HIDDEN = 3
+
+
+def _check_flat(pars: jax.Array) -> jax.Array:
+    pars = jnp.asarray(pars)
+    if pars.shape != (len(PARAMETER_NAMES),):
+        raise ValueError(
+            f"expected the {len(PARAMETER_NAMES)} parameters {PARAMETER_NAMES}, "
+            f"got an array of shape {pars.shape}"
+        )
+    return pars
+
+
+def scalar_model(x: jax.Array, pars: jax.Array) -> jax.Array:
+    """Evaluate the 10-parameter model term by term, as first written.
+
+    Parameters
+    ----------
+    x
+        Inputs, any shape.
+    pars
+        The ten parameters in the order of :data:`PARAMETER_NAMES`.
+
+    Examples
+    --------
+    >>> pars = jnp.array([1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    >>> scalar_model(jnp.array([0.0, 1.0]), pars)  # b1 + 2 tanh(0) = 1
+    Array([1., 1.], dtype=float64)
+    """
+    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = _check_flat(pars)
+    return (
+        b1
+        + w10 * jnp.tanh(w00 * x + b00)
+        + w11 * jnp.tanh(w01 * x + b01)
+        + w12 * jnp.tanh(w02 * x + b02)
+    )
+
+
+def _split_flat(pars: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
+    """Return ``w0, b0, w1, b1`` (three input weights, three biases, three output weights, one)."""
+    pars = _check_flat(pars)
+    neurons = pars[1:].reshape(_N_HIDDEN, 3)  # rows: (w1i, w0i, b0i)
+    return neurons[:, 1], neurons[:, 2], neurons[:, 0], pars[0]
+
+
+def vector_model(x: jax.Array, pars: jax.Array) -> jax.Array:
+    """Evaluate the model with the three tanh terms as one vector.
+
+    y = [w10, w11, w12] . tanh([w00, w01, w02] x + [b00, b01, b02]) + b1
+
+    Examples
+    --------
+    >>> pars = jnp.linspace(-1.0, 1.0, 10)
+    >>> x = jnp.linspace(0.0, 1.0, 5)
+    >>> bool(jnp.allclose(vector_model(x, pars), scalar_model(x, pars)))
+    True
+    """
+    w0, b0, w1, b1 = _split_flat(pars)
+    x = jnp.asarray(x)
+    return w1 @ jnp.tanh(jnp.outer(w0, x) + b0[:, None]) + b1
+
+
+def matrix_model(
+    x: jax.Array,
+    w0: jax.Array,
+    b0: jax.Array,
+    w1: jax.Array,
+    b1: jax.Array,
+    *,
+    activation: Activation = jnp.tanh,
+) -> jax.Array:
+    """Evaluate y = w1 @ activation(w0 @ x + b0) + b1 for a row of inputs.
+
+    Parameters
+    ----------
+    x
+        Inputs, shape ``(N,)``.
+    w0, b0
+        Hidden-layer weights, shape ``(H, 1)``, and biases, shape ``(H,)``.
+    w1, b1
+        Output weights, shape ``(1, H)``, and bias, shape ``(1,)``.
+    activation
+        The hidden layer's activation function.
+
+    Returns
+    -------
+    Array
+        Shape ``(N,)``.
+
+    Examples
+    --------
+    >>> w0 = jnp.ones((3, 1)); b0 = jnp.zeros(3); w1 = jnp.ones((1, 3)); b1 = jnp.zeros(1)
+    >>> matrix_model(jnp.array([0.0]), w0, b0, w1, b1)
+    Array([0.], dtype=float64)
+    """
+    x_row = jnp.asarray(x).reshape(1, -1)
+    return (w1 @ activation(w0 @ x_row + b0[:, None]) + b1[:, None])[0]
+
+
+def params_from_flat(pars: jax.Array) -> Params:
+    """Turn the flat 10-vector into the ``(W, b)`` pairs of a 1-3-1 network.
+
+    The network multiplies inputs from the right (``inputs @ W``), so the hidden
+    weights have shape ``(1, 3)`` and the output weights ``(3, 1)``.
+
+    Examples
+    --------
+    >>> [(w.shape, b.shape) for w, b in params_from_flat(jnp.arange(10.0))]
+    [((1, 3), (3,)), ((3, 1), (1,))]
+    """
+    w0, b0, w1, b1 = _split_flat(pars)
+    return [(w0.reshape(1, _N_HIDDEN), b0), (w1.reshape(_N_HIDDEN, 1), b1.reshape(1))]
+
+
+def flat_from_params(params: Params) -> jax.Array:
+    """Turn the ``(W, b)`` pairs of a 1-3-1 network into the flat 10-vector.
+
+    The inverse of :func:`params_from_flat`.
+
+    Examples
+    --------
+    >>> pars = jnp.arange(10.0)
+    >>> bool(jnp.array_equal(flat_from_params(params_from_flat(pars)), pars))
+    True
+    """
+    shapes = [(w.shape, b.shape) for w, b in params]
+    if shapes != [((1, _N_HIDDEN), (_N_HIDDEN,)), ((_N_HIDDEN, 1), (1,))]:
+        raise ValueError(f"expected a 1-3-1 network, got layer shapes {shapes}")
+    (w0, b0), (w1, b1) = params
+    neurons = jnp.stack([w1[:, 0], w0[0], b0], axis=1)  # rows: (w1i, w0i, b0i)
+    return jnp.concatenate([b1, neurons.ravel()])
+
+
+def nn(params: Params, inputs: jax.Array, activation: Activation = jnp.tanh) -> jax.Array:
+    """Evaluate a fully connected network, the lecture's ``nn``.
+
+    Every layer but the last is ``activation(inputs @ W + b)``; the last is linear.
+
+    Parameters
+    ----------
+    params
+        One ``(W, b)`` pair per layer, ``W`` of shape ``(n_in, n_out)``.
+    inputs
+        Shape ``(N, n_in)``: one row per sample.
+    activation
+        The hidden layers' activation function.
+
+    Returns
+    -------
+    Array
+        Shape ``(N, n_out)``.
+
+    Examples
+    --------
+    >>> params = [(jnp.ones((1, 2)), jnp.zeros(2)), (jnp.ones((2, 1)), jnp.ones(1))]
+    >>> nn(params, jnp.zeros((4, 1))).ravel()
+    Array([1., 1., 1., 1.], dtype=float64)
+    """
+    for weights, bias in params[:-1]:
+        inputs = activation(inputs @ weights + bias)
+    weights, bias = params[-1]
+    return inputs @ weights + bias
+
+
+def predict(params: Params, x: jax.Array, *, activation: Activation = jnp.tanh) -> jax.Array:
+    """Evaluate a one-input, one-output network on a 1-D array of inputs.
+
+    Examples
+    --------
+    >>> params = [(jnp.ones((1, 3)), jnp.zeros(3)), (jnp.ones((3, 1)), jnp.zeros(1))]
+    >>> predict(params, jnp.zeros(2))
+    Array([0., 0.], dtype=float64)
+    """
+    return nn(params, jnp.asarray(x).reshape(-1, 1), activation)[:, 0]
+
+
+def init_params(key: jax.Array, layer_sizes: Sequence[int], *, scale: float = 0.1) -> Params:
+    """Draw small normal random weights and biases for every layer.
+
+    Each array gets its own key, split from ``key``: reusing one key for every
+    array would give every neuron of a layer the same weights, a symmetry that
+    gradient descent can never break.
+
+    Parameters
+    ----------
+    key
+        A JAX PRNG key, e.g. ``jax.random.key(0)``.
+    layer_sizes
+        Inputs, then neurons per layer, e.g. ``(1, 3, 1)``.
+    scale
+        Standard deviation of the normal draws.
+
+    Examples
+    --------
+    >>> params = init_params(jax.random.key(0), (1, 3, 1))
+    >>> [(w.shape, b.shape) for w, b in params]
+    [((1, 3), (3,)), ((3, 1), (1,))]
+    >>> sum(w.size + b.size for w, b in params)
+    10
+    """
+    sizes = list(layer_sizes)
+    if len(sizes) < 2 or any(int(n) != n or n < 1 for n in sizes):
+        raise ValueError(f"layer_sizes needs at least two positive integers, got {layer_sizes!r}")
+    keys = jax.random.split(key, 2 * (len(sizes) - 1))
+    return [
+        (
+            scale * jax.random.normal(keys[2 * i], (n_in, n_out)),
+            scale * jax.random.normal(keys[2 * i + 1], (n_out,)),
+        )
+        for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes))
+    ]

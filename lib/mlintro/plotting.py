@@ -1,0 +1,221 @@
+"""The figures of the lessons, each on a Matplotlib ``Axes``.
+
+Every function takes an optional ``ax`` (a new figure is made without one),
+labels its axes, and returns the ``Axes`` so a page can add to it.
+"""
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+from .models import PARAMETER_NAMES
+
+__all__ = [
+    "draw_network",
+    "plot_activation",
+    "plot_extrapolation",
+    "plot_fit",
+    "plot_losses",
+    "plot_parameters",
+]
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.0, 4.0)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_fit(
+    x: np.ndarray,
+    y: np.ndarray,
+    models: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot data as dots and each model as a line.
+
+    Parameters
+    ----------
+    x, y
+        The data.
+    models
+        Legend label to ``(x_model, y_model)``.
+
+    Examples
+    --------
+    >>> ax = plot_fit(np.array([0.0, 1.0]), np.array([0.0, 1.0]), {"line": ([0, 1], [0, 1])})
+    >>> ax.get_xlabel(), [t.get_text() for t in ax.get_legend().get_texts()]
+    ('x', ['data', 'line'])
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    ax.plot(x, y, "o", markersize=4, color="tab:blue", label="data")
+    for label, (x_model, y_model) in models.items():
+        ax.plot(x_model, y_model, linewidth=2, label=label)
+    ax.set(xlabel="x", ylabel="y")
+    ax.legend()
+    return ax
+
+
+def plot_extrapolation(
+    x: np.ndarray,
+    y_true: np.ndarray,
+    predictions: Mapping[str, np.ndarray],
+    *,
+    training_range: tuple[float, float] = (0.0, 1.0),
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot the true function and models beyond the data, the training range shaded.
+
+    Examples
+    --------
+    >>> x = np.linspace(0, 10, 5)
+    >>> ax = plot_extrapolation(x, x ** (1 / 3), {"model": np.ones(5)})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['training range', 'true function $x^{1/3}$', 'model']
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    ax.axvspan(*training_range, color="0.85", label="training range")
+    ax.plot(x, y_true, "o", markersize=4, color="tab:blue", label="true function $x^{1/3}$")
+    for label, y_model in predictions.items():
+        ax.plot(x, y_model, linewidth=2, label=label)
+    ax.set(xlabel="x", ylabel="y", xlim=(x.min(), x.max()))
+    ax.legend()
+    return ax
+
+
+def plot_activation(
+    activation: Callable[[np.ndarray], np.ndarray] = np.tanh,
+    *,
+    name: str = "tanh",
+    x_range: tuple[float, float] = (-5.0, 5.0),
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot an activation function, with its limits at large ``|x|`` dashed.
+
+    Examples
+    --------
+    >>> ax = plot_activation()
+    >>> ax.get_ylabel()
+    'tanh(x)'
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    x = np.linspace(*x_range, 201)
+    y = activation(x)
+    ax.plot(x, y, linewidth=2, label=name)
+    for limit in (y[0], y[-1]):
+        ax.axhline(limit, color="0.4", linestyle="--", linewidth=1)
+    ax.set(xlabel="x", ylabel=f"{name}(x)")
+    return ax
+
+
+def plot_losses(
+    losses: Mapping[str, np.ndarray], *, tolerance: float | None = None, ax: Axes | None = None
+) -> Axes:
+    """Plot loss histories against epoch on a log scale.
+
+    Examples
+    --------
+    >>> ax = plot_losses({"run": np.array([1.0, 0.1, 0.01])}, tolerance=0.05)
+    >>> ax.get_yscale()
+    'log'
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    for label, history in losses.items():
+        ax.plot(np.arange(len(history)), history, linewidth=2, label=label)
+    if tolerance is not None:
+        ax.axhline(tolerance, color="0.3", linestyle="--", label=f"tolerance {tolerance:g}")
+    ax.set(xlabel="epoch", ylabel="mean squared error", yscale="log")
+    ax.legend()
+    return ax
+
+
+def plot_parameters(
+    parameter_sets: Mapping[str, np.ndarray],
+    *,
+    names: Sequence[str] = PARAMETER_NAMES,
+    ax: Axes | None = None,
+) -> Axes:
+    """Compare flat parameter vectors as grouped bars on a symmetric log scale.
+
+    Examples
+    --------
+    >>> ax = plot_parameters({"a": np.arange(10.0), "b": -np.arange(10.0)})
+    >>> len(ax.patches), ax.get_yscale()
+    (20, 'symlog')
+    >>> plt.close("all")
+    """
+    ax = _axes(ax, figsize=(7.0, 4.0))
+    positions = np.arange(len(names))
+    width = 0.8 / len(parameter_sets)
+    for i, (label, values) in enumerate(parameter_sets.items()):
+        ax.bar(positions + (i - (len(parameter_sets) - 1) / 2) * width, values, width, label=label)
+    ax.axhline(0.0, color="0.3", linewidth=0.8)
+    ax.set_xticks(positions, names)
+    ax.set(xlabel="parameter", ylabel="value (symmetric log scale)", yscale="symlog")
+    ax.legend()
+    return ax
+
+
+def draw_network(
+    layer_sizes: Sequence[int],
+    *,
+    activation: str = "tanh",
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw a fully connected network from its layer sizes.
+
+    Neurons are circles, one column per layer; every neuron is joined to every
+    neuron of the next layer. Hidden neurons are labelled with the activation.
+
+    Examples
+    --------
+    >>> ax = draw_network((1, 3, 1))
+    >>> len(ax.patches), len(ax.lines)  # 5 neurons, 3 + 3 connections
+    (5, 6)
+    >>> plt.close("all")
+    """
+    ax = _axes(ax, figsize=(6.0, 3.5))
+    n_layers = len(layer_sizes)
+    tallest = max(layer_sizes)
+    radius = 0.18
+    positions = []
+    for column, size in enumerate(layer_sizes):
+        ys = np.arange(size) - (size - 1) / 2
+        positions.append([(float(column), float(y)) for y in ys])
+    for left, right in itertools.pairwise(positions):
+        for x0, y0 in left:
+            for x1, y1 in right:
+                ax.plot([x0 + radius, x1 - radius], [y0, y1], color="0.55", linewidth=1, zorder=1)
+    for column, layer in enumerate(positions):
+        hidden = 0 < column < n_layers - 1
+        for x, y in layer:
+            ax.add_patch(
+                plt.Circle(
+                    (x, y),
+                    radius,
+                    facecolor="#fdd49e" if hidden else "#c6dbef",
+                    edgecolor="black",
+                    zorder=2,
+                )
+            )
+            if hidden:
+                ax.text(x, y, activation, ha="center", va="center", fontsize=8, zorder=3)
+        if column == 0:
+            title = "input x"
+        elif column == n_layers - 1:
+            title = "output y\n(linear)"
+        else:
+            title = f"hidden layer {column}\n({len(layer)} neurons)"
+        ax.text(float(column), (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom")
+    ax.set(xlim=(-0.5, n_layers - 0.5), ylim=(-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 1.2))
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax

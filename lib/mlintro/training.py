@@ -1,0 +1,207 @@
+"""Training a network with Adam (optax), the whole training loop compiled.
+
+The lecture trains in *epochs*: it calls autograd's ``adam`` for 50 steps,
+checks the mean squared error, and stops once it is below a tolerance. Here
+one call of :func:`adam_fit` compiles all of that, the 50 steps of an epoch
+fused with :func:`jax.lax.scan` and the epochs with :func:`jax.lax.while_loop`,
+so Python is not in the inner loop.
+
+autograd's ``adam`` starts its moment estimates (and their bias correction)
+from zero on every call, so the lecture's optimizer is restarted at every
+epoch. ``reset_each_epoch=True`` (the default) keeps that behaviour;
+``reset_each_epoch=False`` is plain Adam, which keeps its momentum across
+epochs and usually needs fewer epochs.
+"""
+
+from functools import partial
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from .models import Activation, Params, nn
+
+__all__ = ["Fit", "adam_fit", "mse", "progress_report"]
+
+
+class Fit(NamedTuple):
+    """The result of :func:`adam_fit`."""
+
+    params: Params
+    """The trained parameters."""
+    losses: np.ndarray
+    """The mean squared error after each epoch that ran."""
+    epochs: int
+    """How many epochs ran."""
+    converged: bool
+    """Whether the last loss is below the tolerance."""
+
+
+def mse(params: Params, x: jax.Array, y: jax.Array, activation: Activation = jnp.tanh) -> jax.Array:
+    """Return the mean squared error of the network on 1-D data ``x``, ``y``.
+
+    Examples
+    --------
+    >>> params = [(jnp.zeros((1, 2)), jnp.zeros(2)), (jnp.zeros((2, 1)), jnp.ones(1))]
+    >>> mse(params, jnp.zeros(3), jnp.zeros(3))  # the network predicts 1 everywhere
+    Array(1., dtype=float64)
+    """
+    prediction = nn(params, x.reshape(-1, 1), activation)[:, 0]
+    return jnp.mean((y - prediction) ** 2)
+
+
+@partial(
+    jax.jit, static_argnames=("steps_per_epoch", "max_epochs", "reset_each_epoch", "activation")
+)
+def _train(
+    params: Params,
+    x: jax.Array,
+    y: jax.Array,
+    step_size: jax.Array,
+    tolerance: jax.Array,
+    *,
+    steps_per_epoch: int,
+    max_epochs: int,
+    reset_each_epoch: bool,
+    activation: Activation,
+) -> tuple[Params, jax.Array, jax.Array]:
+    optimizer = optax.adam(step_size)
+    loss_gradient = jax.grad(mse)
+
+    def adam_step(carry, _):
+        params, state = carry
+        updates, state = optimizer.update(loss_gradient(params, x, y, activation), state)
+        return (optax.apply_updates(params, updates), state), None
+
+    def epoch(carry):
+        i, params, state, losses = carry
+        if reset_each_epoch:
+            state = optimizer.init(params)
+        (params, state), _ = jax.lax.scan(adam_step, (params, state), length=steps_per_epoch)
+        return i + 1, params, state, losses.at[i].set(mse(params, x, y, activation))
+
+    def keep_going(carry):
+        i, _, _, losses = carry
+        previous = losses[jnp.maximum(i - 1, 0)]
+        # a NaN loss compares False and so stops training too
+        return (i == 0) | ((i < max_epochs) & (previous >= tolerance))
+
+    losses = jnp.full(max_epochs, jnp.nan)
+    epochs, params, _, losses = jax.lax.while_loop(
+        keep_going, epoch, (0, params, optimizer.init(params), losses)
+    )
+    return params, losses, epochs
+
+
+def adam_fit(
+    params: Params,
+    x: jax.Array,
+    y: jax.Array,
+    *,
+    step_size: float = 0.01,
+    steps_per_epoch: int = 50,
+    max_epochs: int = 500,
+    tolerance: float = 2e-5,
+    reset_each_epoch: bool = True,
+    activation: Activation = jnp.tanh,
+    progress: bool = True,
+    print_every: int = 100,
+) -> Fit:
+    """Train a network with Adam until the mean squared error is below ``tolerance``.
+
+    Parameters
+    ----------
+    params
+        Initial parameters, e.g. from :func:`mlintro.models.init_params`.
+    x, y
+        1-D training inputs and targets.
+    step_size
+        Adam's step size (learning rate).
+    steps_per_epoch
+        Adam steps between two checks of the loss.
+    max_epochs
+        Stop after this many epochs even if the tolerance is not reached.
+    tolerance
+        Stop after the first epoch whose mean squared error is below this.
+    reset_each_epoch
+        Restart Adam's moment estimates every epoch, as the lecture's autograd
+        ``adam`` did (see the module docstring).
+    activation
+        The hidden layers' activation function.
+    progress
+        Print the loss every ``print_every`` epochs and the epoch at which
+        the tolerance was reached (see :func:`progress_report`).
+    print_every
+        Epochs between two progress lines.
+
+    Returns
+    -------
+    Fit
+        Trained parameters, loss after each epoch, epochs run, and whether the
+        tolerance was reached. Training also stops if the loss becomes NaN.
+
+    Examples
+    --------
+    >>> from mlintro import data, models
+    >>> params = models.init_params(jax.random.key(0), (1, 3, 1))
+    >>> fit = adam_fit(params, data.X, data.Y, progress=False)
+    >>> fit.converged, fit.epochs == len(fit.losses), bool(fit.losses[-1] < 2e-5)
+    (True, True, True)
+    """
+    if not step_size > 0:
+        raise ValueError(f"step_size must be positive, got {step_size}")
+    if steps_per_epoch < 1 or max_epochs < 1:
+        raise ValueError("steps_per_epoch and max_epochs must be at least 1")
+    x, y = jnp.asarray(x, dtype=jnp.float64), jnp.asarray(y, dtype=jnp.float64)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D of equal length, got {x.shape} and {y.shape}")
+    n_inputs = params[0][0].shape[0]
+    if n_inputs != 1 or params[-1][0].shape[1] != 1:
+        raise ValueError("adam_fit trains networks with one input and one output")
+    trained, losses, epochs = _train(
+        params,
+        x,
+        y,
+        jnp.float64(step_size),
+        jnp.float64(tolerance),
+        steps_per_epoch=steps_per_epoch,
+        max_epochs=max_epochs,
+        reset_each_epoch=reset_each_epoch,
+        activation=activation,
+    )
+    epochs = int(epochs)
+    losses = np.asarray(losses[:epochs])
+    fit = Fit(trained, losses, epochs, bool(losses[-1] < tolerance))
+    if progress:
+        print(progress_report(fit, tolerance=tolerance, print_every=print_every))
+    return fit
+
+
+def progress_report(fit: Fit, *, tolerance: float = 2e-5, print_every: int = 100) -> str:
+    """Describe a training run as the lecture's loop printed it.
+
+    One line every ``print_every`` epochs with the loss after that epoch, then
+    the epoch at which the tolerance was reached, or that it was not.
+
+    Examples
+    --------
+    >>> fit = Fit(params=[], losses=np.array([1e-2, 1e-3, 1e-6]), epochs=3, converged=True)
+    >>> print(progress_report(fit, tolerance=1e-5, print_every=2))
+    Epoch 0: loss 0.01
+    Epoch 2: loss 1e-06
+    Tolerance 1e-05 reached at epoch 2, stopping
+    """
+    lines = [f"Epoch {i}: loss {fit.losses[i]:.3g}" for i in range(0, fit.epochs, print_every)]
+    last = fit.epochs - 1
+    if fit.converged:
+        lines.append(f"Tolerance {tolerance:g} reached at epoch {last}, stopping")
+    elif np.isnan(fit.losses[-1]):
+        lines.append(f"The loss became NaN at epoch {last}: training diverged")
+    else:
+        lines.append(
+            f"Tolerance {tolerance:g} not reached in {fit.epochs} epochs"
+            f" (loss {fit.losses[-1]:.3g})"
+        )
+    return "\n".join(lines)
