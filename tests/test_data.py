@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mlintro import data
+
+
+def test_lecture_data_is_50_points_of_the_cube_root_on_unit_interval():
+    assert data.X.shape == data.Y.shape == (50,)
+    assert data.X.dtype == data.Y.dtype == np.float64
+    assert data.X[0] == 0.0 and data.X[-1] == 1.0
+    np.testing.assert_allclose(np.diff(data.X), 1 / 49, rtol=1e-12)
+    np.testing.assert_allclose(data.Y, np.cbrt(data.X), rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("n_points", [2, 3, 17, 50, 101])
+def test_training_data_is_evenly_spaced_and_includes_both_ends(n_points):
+    x, y = data.training_data(n_points=n_points)
+    assert x.shape == y.shape == (n_points,)
+    assert (x[0], x[-1]) == (0.0, 1.0)
+    np.testing.assert_allclose(np.diff(x), 1 / (n_points - 1), rtol=1e-12)
+    np.testing.assert_allclose(y**3, x, atol=1e-14)
+    assert np.all(np.diff(y) > 0)  # x^(1/3) increases
+
+
+@pytest.mark.parametrize("n_points", [1, 0, -3])
+def test_training_data_needs_two_points(n_points):
+    with pytest.raises(ValueError, match="at least 2"):
+        data.training_data(n_points=n_points)
+
+
+@given(st.floats(min_value=0.0, max_value=1e6, allow_nan=False))
+def test_cube_root_inverts_the_cube(x):
+    root = data.cube_root(np.array([x]))[0]
+    assert root >= 0.0
+    np.testing.assert_allclose(root, np.cbrt(x), rtol=1e-13)  # x ** (1/3) rounds 1/3
+
+
+def test_cube_root_rejects_negative_inputs():
+    with pytest.raises(ValueError, match="x >= 0"):
+        data.cube_root(np.array([1.0, -1e-12]))
+
+
+@pytest.mark.parametrize(("stop", "n_points"), [(10.0, 50), (3.0, 4), (100.0, 1001)])
+def test_extrapolation_grid_spans_zero_to_stop(stop, n_points):
+    grid = data.extrapolation_grid(stop=stop, n_points=n_points)
+    assert grid.shape == (n_points,)
+    assert (grid[0], grid[-1]) == (0.0, stop)
+    np.testing.assert_allclose(np.diff(grid), stop / (n_points - 1), rtol=1e-12)
+
+
+def test_default_extrapolation_grid_goes_well_beyond_the_training_range():
+    grid = data.extrapolation_grid()
+    assert grid.max() == 10.0
+    assert np.sum(grid > data.X.max()) > len(grid) // 2

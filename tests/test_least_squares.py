@@ -1,0 +1,79 @@
+import jax
+import numpy as np
+import pytest
+from mlintro import least_squares, models
+
+
+def test_residuals_are_data_minus_model():
+    pars = np.linspace(-1.0, 1.0, 10)
+    x = np.linspace(0.0, 2.0, 7)
+    y = np.cos(x)
+    np.testing.assert_allclose(
+        least_squares.residuals(pars, x, y), y - models.scalar_model(x, pars), rtol=1e-15
+    )
+    np.testing.assert_allclose(
+        least_squares.residuals(pars, x, models.scalar_model(x, pars)), 0.0, atol=1e-15
+    )
+
+
+def test_initial_guess_is_reproducible_and_depends_on_the_key():
+    a = least_squares.initial_guess(jax.random.key(0))
+    assert a.shape == (10,) and a.dtype == np.float64
+    np.testing.assert_array_equal(a, least_squares.initial_guess(jax.random.key(0)))
+    assert np.all(a != least_squares.initial_guess(jax.random.key(1)))
+
+
+def test_initial_guess_is_scale_times_standard_normal():
+    keys = jax.random.split(jax.random.key(0), 400)
+    draws = np.stack([least_squares.initial_guess(k) for k in keys[:200]])
+    assert abs(draws.std() / 0.1 - 1) < 0.05  # 2,000 draws
+    assert abs(draws.mean()) < 0.01
+    k = keys[-1]
+    np.testing.assert_allclose(
+        least_squares.initial_guess(k, scale=2.5), 25 * least_squares.initial_guess(k), rtol=1e-14
+    )
+
+
+def test_fit_recovers_a_model_that_generated_the_data():
+    true = np.array([0.3, 1.2, 2.0, -0.5, -0.7, 1.5, 0.2, 0.4, -3.0, 1.0])
+    x = np.linspace(-1.0, 1.0, 40)
+    y = np.asarray(models.scalar_model(x, true))
+    start = true + 0.05 * least_squares.initial_guess(jax.random.key(0))
+    result = least_squares.fit(start, x, y)
+    assert result.success
+    assert result.cost < 1e-20
+    np.testing.assert_allclose(models.scalar_model(x, result.x), y, atol=1e-10)
+
+
+def test_fit_reports_cost_as_half_the_sum_of_squared_residuals(ls_fit, lecture_data):
+    x, y = lecture_data
+    r = np.asarray(least_squares.residuals(ls_fit.x, x, y))
+    np.testing.assert_allclose(ls_fit.fun, r, rtol=0, atol=1e-12)  # parameters ~100: cancellation
+    np.testing.assert_allclose(ls_fit.cost, 0.5 * np.sum(r**2), rtol=1e-12)
+    assert ls_fit.cost < 1e-3
+
+
+def test_fit_uses_an_exact_jacobian(ls_fit, lecture_data):
+    # scipy's result holds the Jacobian at the end point: compare with central differences
+    x, y = lecture_data
+    h = 1e-6
+    columns = []
+    for i in range(10):
+        step = np.zeros(10)
+        step[i] = h
+        plus = np.asarray(least_squares.residuals(ls_fit.x + step, x, y))
+        minus = np.asarray(least_squares.residuals(ls_fit.x - step, x, y))
+        columns.append((plus - minus) / (2 * h))
+    np.testing.assert_allclose(ls_fit.jac, np.stack(columns, axis=1), rtol=1e-5, atol=1e-6)
+
+
+def test_fit_passes_options_to_scipy(lecture_data):
+    x0 = least_squares.initial_guess(jax.random.key(3))
+    result = least_squares.fit(x0, *lecture_data, max_nfev=5)
+    assert result.nfev <= 5 and result.status == 0
+
+
+@pytest.mark.parametrize("shape", [(9,), (11,), (2, 5)])
+def test_fit_rejects_a_start_of_the_wrong_shape(shape, lecture_data):
+    with pytest.raises(ValueError, match="10 parameters"):
+        least_squares.fit(np.zeros(shape), *lecture_data)

@@ -1,0 +1,165 @@
+import itertools
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from mlintro import models
+
+finite = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_infinity=False)
+flat_params = arrays(np.float64, (10,), elements=finite)
+inputs = arrays(np.float64, (12,), elements=finite)  # one shape: no recompiling per example
+
+
+def reference_model(x, pars):
+    """The lecture's formula written out from the parameter names, in plain NumPy."""
+    p = dict(zip(models.PARAMETER_NAMES, pars, strict=True))
+    return p["b1"] + sum(p[f"w1{i}"] * np.tanh(p[f"w0{i}"] * x + p[f"b0{i}"]) for i in range(3))
+
+
+@settings(deadline=None, max_examples=60)
+@given(pars=flat_params, x=inputs)
+def test_the_four_forms_of_the_model_agree(pars, x):
+    expected = reference_model(x, pars)
+    (w0, b0), (w1, b1) = models.params_from_flat(pars)
+    forms = {
+        "scalar": models.scalar_model(x, pars),
+        "vector": models.vector_model(x, pars),
+        "matrix": models.matrix_model(x, w0.T, b0, w1.T, b1),
+        "nn": models.nn(models.params_from_flat(pars), x.reshape(-1, 1))[:, 0],
+        "predict": models.predict(models.params_from_flat(pars), x),
+    }
+    for name, y in forms.items():
+        assert y.shape == x.shape, name
+        np.testing.assert_allclose(y, expected, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+def test_parameter_order_follows_the_names():
+    # only w11 and b01 non-zero: y = w11 * tanh(b01), whatever x is
+    pars = np.zeros(10)
+    pars[models.PARAMETER_NAMES.index("w11")] = 2.0
+    pars[models.PARAMETER_NAMES.index("b01")] = 0.5
+    y = models.scalar_model(jnp.array([0.0, 3.0]), pars)
+    np.testing.assert_allclose(y, 2.0 * np.tanh(0.5), rtol=1e-15)
+    (w0, b0), (w1, b1) = models.params_from_flat(pars)
+    assert float(w1[1, 0]) == 2.0 and float(b0[1]) == 0.5
+    assert float(jnp.sum(jnp.abs(w0))) == 0.0 and float(b1[0]) == 0.0
+
+
+@settings(deadline=None, max_examples=40)
+@given(pars=flat_params)
+def test_flat_to_params_round_trip(pars):
+    params = models.params_from_flat(pars)
+    assert [(w.shape, b.shape) for w, b in params] == [((1, 3), (3,)), ((3, 1), (1,))]
+    np.testing.assert_array_equal(models.flat_from_params(params), pars)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_params_to_flat_round_trip(seed):
+    params = models.init_params(jax.random.key(seed), (1, 3, 1))
+    back = models.params_from_flat(models.flat_from_params(params))
+    for (w, b), (w2, b2) in zip(params, back, strict=True):
+        np.testing.assert_array_equal(w, w2)
+        np.testing.assert_array_equal(b, b2)
+
+
+@pytest.mark.parametrize("layer_sizes", [(1, 4, 1), (2, 3, 1), (1, 3, 3, 1)])
+def test_flat_from_params_rejects_other_networks(layer_sizes):
+    with pytest.raises(ValueError, match="1-3-1"):
+        models.flat_from_params(models.init_params(jax.random.key(0), layer_sizes))
+
+
+@pytest.mark.parametrize("shape", [(9,), (11,), (2, 5), ()])
+def test_flat_models_reject_wrong_number_of_parameters(shape):
+    pars = jnp.ones(shape)
+    for fn in (models.scalar_model, models.vector_model):
+        with pytest.raises(ValueError, match="expected the 10 parameters"):
+            fn(jnp.zeros(3), pars)
+    with pytest.raises(ValueError):
+        models.params_from_flat(pars)
+
+
+def test_init_params_gives_every_array_its_own_key():
+    params = models.init_params(jax.random.key(0), (1, 3, 1))
+    values = np.concatenate([np.ravel(a) for layer in params for a in layer])
+    assert values.size == 10
+    # every number is a separate draw: no two neurons (or arrays) are copies of each other
+    assert len(np.unique(values)) == values.size
+    (w0, b0), (w1, _) = params
+    assert not np.allclose(w0[0], b0)  # a reused key would make these equal
+    assert not np.allclose(w0[0], w1[:, 0])
+
+
+@pytest.mark.parametrize("layer_sizes", [(1, 3, 1), (1, 8, 8, 1), (4, 5, 2)])
+def test_no_two_neurons_start_identical(layer_sizes):
+    params = models.init_params(jax.random.key(3), layer_sizes)
+    for w, b in params:
+        neurons = np.vstack([np.asarray(w), np.asarray(b)[None, :]]).T  # one row per neuron
+        for a, c in itertools.combinations(neurons, 2):
+            assert not np.allclose(a, c)
+
+
+def test_init_params_is_reproducible_and_depends_on_the_key():
+    def flat(params):
+        return np.concatenate([np.ravel(a) for layer in params for a in layer])
+
+    a = flat(models.init_params(jax.random.key(7), (1, 3, 1)))
+    b = flat(models.init_params(jax.random.key(7), (1, 3, 1)))
+    c = flat(models.init_params(jax.random.key(8), (1, 3, 1)))
+    np.testing.assert_array_equal(a, b)
+    assert np.all(a != c)
+
+
+@pytest.mark.parametrize("scale", [0.1, 1.0, 3.0])
+def test_init_params_scale_is_the_standard_deviation(scale):
+    (w, b), *_ = models.init_params(jax.random.key(1), (100, 100, 1), scale=scale)
+    assert w.shape == (100, 100) and b.shape == (100,)
+    assert abs(float(jnp.std(w)) / scale - 1) < 0.05  # 10,000 draws
+    assert abs(float(jnp.mean(w))) < 0.05 * scale
+    unit = models.init_params(jax.random.key(1), (100, 100, 1), scale=1.0)[0][0]
+    np.testing.assert_allclose(w, scale * unit, rtol=1e-12)
+
+
+@pytest.mark.parametrize("layer_sizes", [(1,), (), (1, 0, 1), (1, -2, 1), (1, 2.5, 1)])
+def test_init_params_rejects_bad_layer_sizes(layer_sizes):
+    with pytest.raises(ValueError, match="layer_sizes"):
+        models.init_params(jax.random.key(0), layer_sizes)
+
+
+@pytest.mark.parametrize(
+    "layer_sizes", [(1, 1), (1, 3, 1), (2, 5, 3), (3, 4, 4, 2), (1, 10, 10, 10, 1)]
+)
+def test_nn_shapes_for_several_layer_sizes(layer_sizes):
+    params = models.init_params(jax.random.key(0), layer_sizes)
+    assert len(params) == len(layer_sizes) - 1
+    for (w, b), n_in, n_out in zip(params, layer_sizes[:-1], layer_sizes[1:], strict=True):
+        assert w.shape == (n_in, n_out) and b.shape == (n_out,)
+    for n_samples in (1, 7):
+        x = jax.random.normal(jax.random.key(1), (n_samples, layer_sizes[0]))
+        assert models.nn(params, x).shape == (n_samples, layer_sizes[-1])
+
+
+def test_nn_with_identity_activation_is_one_affine_map():
+    params = models.init_params(jax.random.key(2), (2, 4, 3, 1), scale=1.0)
+    x = np.asarray(jax.random.normal(jax.random.key(3), (6, 2)))
+    y = models.nn(params, x, activation=lambda z: z)
+    expected = x
+    for w, b in params:
+        expected = expected @ np.asarray(w) + np.asarray(b)
+    np.testing.assert_allclose(y, expected, rtol=1e-12)
+
+
+def test_nn_last_layer_is_linear_and_hidden_layers_use_the_activation():
+    params = models.init_params(jax.random.key(4), (1, 3, 1), scale=1.0)
+    x = np.linspace(-2, 2, 9)
+    (w0, b0), (w1, b1) = (tuple(np.asarray(a) for a in layer) for layer in params)
+    for activation, np_activation in [(jnp.tanh, np.tanh), (jnp.sin, np.sin)]:
+        hidden = np_activation(x[:, None] @ w0 + b0)
+        expected = (hidden @ w1 + b1)[:, 0]
+        np.testing.assert_allclose(models.predict(params, x, activation=activation), expected)
+        np.testing.assert_allclose(
+            models.matrix_model(x, w0.T, b0, w1.T, b1, activation=activation), expected
+        )
