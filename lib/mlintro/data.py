@@ -22,13 +22,16 @@ def cube_root(x: np.ndarray) -> np.ndarray:
     return x ** (1.0 / 3.0)
 
 
-def training_data(*, n_points: int = N_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``n_points`` evenly spaced samples of x^(1/3) on [0, 1].
+def training_data(*, n_points: int = N_POINTS, stop: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``n_points`` evenly spaced samples of x^(1/3) on [0, ``stop``].
 
     Parameters
     ----------
     n_points
         Number of samples, including both ends of the interval.
+    stop
+        The right end of the interval: 1 in the lecture; larger to train on a
+        wider range.
 
     Returns
     -------
@@ -42,10 +45,14 @@ def training_data(*, n_points: int = N_POINTS) -> tuple[np.ndarray, np.ndarray]:
     array([0. , 0.5, 1. ])
     >>> y.round(3)
     array([0.   , 0.794, 1.   ])
+    >>> training_data(n_points=3, stop=8.0)[1]
+    array([0.        , 1.58740105, 2.        ])
     """
     if n_points < 2:
         raise ValueError(f"n_points must be at least 2, got {n_points}")
-    x = np.linspace(0.0, 1.0, n_points)
+    if not stop > 0:
+        raise ValueError(f"stop must be positive, got {stop}")
+    x = np.linspace(0.0, stop, n_points)
     return x, cube_root(x)
 
 
