@@ -1,0 +1,102 @@
+"""Build the exercises: student notebooks and autograder zips from the MyST masters.
+
+For every master ``exercises/<name>/<name>.md`` this script
+
+1. converts the master to ``_build/exercises/<name>/src/<name>.ipynb`` with jupytext,
+   next to a copy of the shared package (``mlintro/``, shipped inside the autograder zip)
+   and ``requirements-autograder.txt`` (the pinned third-party packages ``mlintro``
+   needs, taken from ``requirements.txt``);
+2. runs ``otter assign``, which writes the student and autograder versions and runs
+   the reference solution against every public and hidden test (it fails otherwise);
+3. copies the results to stable paths: ``exercises/student/<name>.ipynb`` (the page in
+   the book, without solutions or hidden tests) and
+   ``_build/exercises/<name>-autograder.zip`` (for ``otter run`` and Gradescope).
+
+Everything written is build output and git-ignored.
+
+Usage: ``python exercises/build.py [NAME ...]`` (all masters by default).
+"""
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+BUILD = ROOT / "_build" / "exercises"
+STUDENT = EXERCISES / "student"
+# what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
+AUTOGRADER_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib", "ipywidgets")
+
+
+def masters() -> dict[str, Path]:
+    """Return the master of every exercise, by name."""
+    found = {}
+    for md in sorted(EXERCISES.glob("*/*.md")):
+        if md.stem == md.parent.name:
+            found[md.stem] = md
+    return found
+
+
+def autograder_requirements() -> str:
+    """Return the lines of requirements.txt that pin the packages mlintro imports."""
+    pattern = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)(\[[^\]]*\])?==")
+    lines = []
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        match = pattern.match(line.strip())
+        if match and match["name"].lower() in AUTOGRADER_PACKAGES:
+            lines.append(line.strip())
+    missing = set(AUTOGRADER_PACKAGES) - {re.split(r"[\[=]", line)[0] for line in lines}
+    if missing:
+        raise SystemExit(f"requirements.txt does not pin {sorted(missing)}")
+    return "\n".join(lines) + "\n"
+
+
+def build(name: str, master: Path) -> None:
+    """Convert, assign and publish one exercise."""
+    work = BUILD / name
+    src, dist = work / "src", work / "dist"
+    shutil.rmtree(work, ignore_errors=True)
+    src.mkdir(parents=True)
+    notebook = src / f"{name}.ipynb"
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [bin_dir / "jupytext", "--quiet", "--to", "ipynb", "--output", notebook, master],
+        check=True,
+    )
+    shutil.copytree(
+        ROOT / "lib" / "mlintro",
+        src / "mlintro",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    (src / "requirements-autograder.txt").write_text(autograder_requirements())
+    print(f"otter assign {name}: running the solutions against all tests ...", flush=True)
+    subprocess.run([bin_dir / "otter", "assign", notebook, dist], check=True, cwd=src)
+    zips = sorted((dist / "autograder").glob(f"{name}-autograder_*.zip"))
+    if len(zips) != 1:
+        raise SystemExit(f"expected one autograder zip in {dist / 'autograder'}, found {zips}")
+    shutil.copyfile(zips[0], BUILD / f"{name}-autograder.zip")
+    STUDENT.mkdir(exist_ok=True)
+    shutil.copyfile(dist / "student" / f"{name}.ipynb", STUDENT / f"{name}.ipynb")
+    print(f"built {STUDENT / f'{name}.ipynb'} and {BUILD / f'{name}-autograder.zip'}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build the exercises named on the command line, or all of them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="exercises to build (default: all)")
+    args = parser.parse_args(argv)
+    available = masters()
+    unknown = set(args.names) - set(available)
+    if unknown:
+        parser.error(f"no master for {sorted(unknown)}; available: {sorted(available)}")
+    BUILD.mkdir(parents=True, exist_ok=True)
+    for name in args.names or available:
+        build(name, available[name])
+
+
+if __name__ == "__main__":
+    main()
