@@ -5,8 +5,9 @@ time (`npm ci`, pinned in `package-lock.json`, installed into `node_modules/`, n
 this extension copies them into `_static/vendor/` of the HTML output, where `_config.yml`
 points `mathjax_path` and `nb_ipywidgets_js`. Cell outputs that link a CDN themselves (the
 Font Awesome 4 stylesheet of matplotlib's `to_jshtml` animations) are rewritten to the local
-copy. A missing `node_modules/` stops the build with a message instead of publishing pages that
-fetch their scripts from another host.
+copy, and the frame image and slider of those animations get an accessible name when the
+output has none. A missing `node_modules/` stops the build with a message instead of
+publishing pages that fetch their scripts from another host.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-__all__ = ["CDN_REWRITES", "VENDORED", "setup"]
+__all__ = ["ANIMATION_IMG_ALT", "ANIMATION_SLIDER_LABEL", "CDN_REWRITES", "VENDORED", "setup"]
 
 #: Destination under `_static/vendor/` -> (source under `node_modules/`, glob patterns to copy).
 VENDORED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -42,6 +43,29 @@ CDN_REWRITES: dict[re.Pattern[str], str] = {
 
 def _node_modules(app: Sphinx) -> Path:
     return Path(app.srcdir) / "node_modules"
+
+
+#: Loaded between require.js and the widgets manager (`nb_ipywidgets_js` in `_config.yml`).
+#: 1. The manager finds its fonts next to its AMD module id, which require.js resolves from the
+#:    page's folder: map that id to the vendored copy, wherever the page is.
+#: 2. The manager typesets widget labels with the MathJax 2 call `MathJax.Hub.Queue`; the site
+#:    loads MathJax 3, which has no `Hub`: provide that one call on top of MathJax 3.
+WIDGETS_CONFIG_JS = """\
+(function () {
+  var here = document.currentScript.src;
+  require.config({paths: {
+    "@jupyter-widgets/html-manager/dist": new URL("html-manager", here).href
+  }});
+  document.addEventListener("DOMContentLoaded", function () {
+    var mj = window.MathJax;
+    if (mj && !mj.Hub) {
+      mj.Hub = {Queue: function () {
+        if (mj.typesetPromise) { mj.typesetPromise(); }
+      }};
+    }
+  });
+})();
+"""
 
 
 def _check_assets(app: Sphinx) -> None:
@@ -69,23 +93,63 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
                     target = vendor / dest / path.relative_to(root)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
+    (vendor / "widgets-config.js").write_text(WIDGETS_CONFIG_JS, encoding="utf-8")
+
+
+#: Accessible names for the parts of a matplotlib `to_jshtml` animation that have none.
+ANIMATION_IMG_ALT = (
+    "Current frame of the interactive figure: move the slider below it to step through the "
+    "precomputed results"
+)
+ANIMATION_SLIDER_LABEL = "Frame of the interactive figure"
+
+
+def _label_animations(body: str) -> str:
+    """Give `to_jshtml` frame images an alt text and sliders a label, where they lack one."""
+    body = re.sub(
+        r'<img (?![^>]*\balt=)(id="_anim_img)', rf'<img alt="{ANIMATION_IMG_ALT}" \1', body
+    )
+    return re.sub(
+        r'<input (?![^>]*\baria-label=)(id="_anim_slider)',
+        rf'<input aria-label="{ANIMATION_SLIDER_LABEL}" \1',
+        body,
+    )
 
 
 def _rewrite_cdn_links(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Point CDN links in a page body (cell outputs) at the vendored copies."""
+    """Point CDN links in a page body (cell outputs) at the vendored copies; label animations."""
     body = context.get("body")
     if not body:
         return
     for pattern, local in CDN_REWRITES.items():
         body = pattern.sub(context["pathto"](local, 1), body)
-    context["body"] = body
+    context["body"] = _label_animations(body)
+
+
+def _drop_duplicate_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Keep one copy of each inline script (sphinx-thebe adds its settings twice)."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for js in scripts:
+        name = str(getattr(js, "filename", js) or "")  # inline scripts: None or ""
+        key = (name, str(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(js)
+    scripts[:] = kept
 
 
 def setup(app: Sphinx) -> dict[str, bool]:
     """Register the build hooks."""
     app.connect("html-page-context", _rewrite_cdn_links)
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("builder-inited", _check_assets)
     app.connect("build-finished", _copy_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

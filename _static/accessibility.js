@@ -1,0 +1,44 @@
+// Accessibility fixes for the theme's and the outputs' markup (checked by axe-core in
+// tests/site/test_browser.py). Loaded on every page by Jupyter Book (it includes _static/*.js).
+(function () {
+  "use strict";
+
+  // A control whose aria-label does not contain its visible text confuses speech input
+  // (axe: label-content-name-mismatch). Let the visible text name it instead.
+  function nameFromContent(root) {
+    var selectors = ".search-button__button[aria-label], summary[aria-label]";
+    root.querySelectorAll(selectors).forEach(function (el) {
+      if (el.innerText && el.innerText.trim()) {
+        el.removeAttribute("aria-label");
+      }
+    });
+    // The colour-mode button shows only an icon whose title ("Light", "Dark") is not in the
+    // button's label: hide the icons from assistive technology, the label names the button.
+    root.querySelectorAll(".theme-switch-button > *").forEach(function (el) {
+      el.setAttribute("aria-hidden", "true");
+      el.querySelectorAll("title").forEach(function (t) { t.remove(); });
+    });
+  }
+
+  // ipywidgets sliders render a role="slider" handle without a name: use the widget's label.
+  function nameWidgetSliders(root) {
+    root.querySelectorAll(".noUi-handle[role='slider']:not([aria-label])").forEach(function (h) {
+      var widget = h.closest(".widget-slider, .jupyter-widgets");
+      var label = widget && widget.querySelector(".widget-label");
+      var text = label && label.textContent.trim();
+      h.setAttribute("aria-label", text || "Slider");
+    });
+  }
+
+  function fix() {
+    nameFromContent(document);
+    nameWidgetSliders(document);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    fix();
+    new MutationObserver(fix)
+      .observe(document.body, {childList: true, subtree: true});
+  });
+  window.addEventListener("load", fix);
+})();
