@@ -7,6 +7,7 @@ a cell that raises, once with a broken cross-reference. A build that does not fa
 errors would publish pages with tracebacks in them.
 """
 
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -57,13 +58,14 @@ def jupyter_book() -> list[str]:
     return [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
 
 
-def toc_files(toc: dict) -> list[str]:
-    files = []
-    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
-        for chapter in part.get("chapters", []):
-            if "file" in chapter:
-                files.append(chapter["file"])
-    return files
+def toc_files(entry) -> list[str]:
+    """Every ``file`` of a table of contents, however deeply nested."""
+    if isinstance(entry, list):
+        return [f for item in entry for f in toc_files(item)]
+    if not isinstance(entry, dict):
+        return []
+    own = [entry["file"]] if "file" in entry else []
+    return own + [f for key in ("parts", "chapters", "sections") for f in toc_files(entry.get(key))]
 
 
 def make_book(folder: Path, *, extra_prose: str = "", extra_cell: str = "") -> Path:
@@ -77,12 +79,19 @@ def make_book(folder: Path, *, extra_prose: str = "", extra_cell: str = "") -> P
         sphinx.get("config", {}).pop(key, None)
     (folder / "book").mkdir(parents=True)
     (folder / "_config.yml").write_text(yaml.safe_dump(config))
+    if (ROOT / "_static").is_dir():  # favicon, page scripts: files the config names
+        shutil.copytree(ROOT / "_static", folder / "_static")
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     lessons = [f for f in toc_files(toc) if f != toc["root"]]
+    labels = set()
     for lesson in lessons:  # stubs, so links from the index still resolve
-        stem = Path(lesson).name
-        (folder / f"{lesson}.md").write_text(f"({stem})=\n# {stem}\n\nStub.\n")
+        path = (folder / lesson).with_suffix(".md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        label = f"({path.stem})=\n" if path.stem not in labels else ""
+        labels.add(path.stem)
+        path.write_text(f"{label}# {path.stem}\n\nStub.\n")
+    lessons = [str(Path(f).with_suffix("")) for f in lessons]
     parts = [{"caption": "Lessons", "chapters": [{"file": "book/tiny"}]}]
     if lessons:
         parts.append({"caption": "Stubs", "chapters": [{"file": f} for f in lessons]})
