@@ -54,8 +54,9 @@ def plot_fit(
     """
     ax = _axes(ax)
     ax.plot(x, y, "o", markersize=4, color="tab:blue", label="data")
-    for label, (x_model, y_model) in models.items():
-        ax.plot(x_model, y_model, linewidth=2, label=label)
+    for i, (label, (x_model, y_model)) in enumerate(models.items()):
+        # colours C1, C2, ...: C0 (tab:blue) is the data's
+        ax.plot(x_model, y_model, linewidth=2, color=f"C{i % 9 + 1}", label=label)
     ax.set(xlabel="x", ylabel="y")
     ax.legend()
     return ax
@@ -82,8 +83,9 @@ def plot_extrapolation(
     ax = _axes(ax)
     ax.axvspan(*training_range, color="0.85", label="training range")
     ax.plot(x, y_true, "o", markersize=4, color="tab:blue", label="true function $x^{1/3}$")
-    for label, y_model in predictions.items():
-        ax.plot(x, y_model, linewidth=2, label=label)
+    for i, (label, y_model) in enumerate(predictions.items()):
+        # colours C1, C2, ...: C0 (tab:blue) is the true function's
+        ax.plot(x, y_model, linewidth=2, color=f"C{i % 9 + 1}", label=label)
     ax.set(xlabel="x", ylabel="y", xlim=(x.min(), x.max()))
     ax.legend()
     return ax
