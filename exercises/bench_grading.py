@@ -1,0 +1,75 @@
+"""Time grading: one submission end to end, then a folder of 40 with 2 workers.
+
+Each timing runs ``exercises/grade.py`` as an instructor would (fresh ``otter run``
+process, fresh kernel, JAX import and all training included) on reference
+submissions made by ``tests/submissions/make_submissions.py``. Needs ``make exercises``.
+
+Usage: ``python exercises/bench_grading.py [--count 40] [--workers 2]``
+"""
+
+import argparse
+import csv
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _submissions_module():
+    path = ROOT / "tests" / "submissions" / "make_submissions.py"
+    spec = importlib.util.spec_from_file_location("make_submissions", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def grade(folder: Path, out: Path, workers: int) -> tuple[float, list[dict[str, str]]]:
+    """Grade ``folder``; return the wall-clock seconds and the gradebook rows."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, ROOT / "exercises" / "grade.py", folder, out, "--workers", str(workers)],
+        check=True,
+        capture_output=True,
+    )
+    elapsed = time.perf_counter() - start
+    with open(out / "gradebook.csv", newline="") as handle:
+        return elapsed, list(csv.DictReader(handle))
+
+
+def main() -> None:
+    """Run both timings and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=40, help="submissions in the folder")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    subs = _submissions_module()
+    cases = ["reinit-reference", "nonu-reference"]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sources = subs.write_all(tmp / "sources", cases)
+        for case in cases:
+            one = tmp / f"one-{case}"
+            one.mkdir()
+            (one / f"{case}.ipynb").write_bytes(sources[case].read_bytes())
+            elapsed, rows = grade(one, tmp / f"out-{case}", 1)
+            assert rows[0]["status"] == "graded", rows
+            print(f"one submission ({case}), 1 worker: {elapsed:.1f} s", flush=True)
+        folder = tmp / "class"
+        folder.mkdir()
+        for i in range(args.count):
+            case = cases[i % len(cases)]
+            (folder / f"student{i:03d}-{case}.ipynb").write_bytes(sources[case].read_bytes())
+        elapsed, rows = grade(folder, tmp / "out-class", args.workers)
+        graded = sum(row["status"] == "graded" for row in rows)
+        print(
+            f"{args.count} submissions, {args.workers} workers: {elapsed:.0f} s "
+            f"({elapsed / args.count:.1f} s per submission, {graded} graded)"
+        )
+
+
+if __name__ == "__main__":
+    main()
