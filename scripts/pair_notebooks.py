@@ -57,9 +57,9 @@ def is_notebook_page(md: Path) -> bool:
     return "kernelspec" in (yaml.safe_load(header) or {})
 
 
-def lesson_pages(book: Path = BOOK) -> list[Path]:
+def lesson_pages(book: Path | None = None) -> list[Path]:
     """All MyST notebook pages in `book/`, sorted."""
-    return sorted(md for md in book.glob("*.md") if is_notebook_page(md))
+    return sorted(md for md in (book or BOOK).glob("*.md") if is_notebook_page(md))
 
 
 def paired_notebook(md: Path) -> nbformat.NotebookNode:
@@ -107,10 +107,10 @@ def out_of_sync(md: Path) -> str | None:
     return None
 
 
-def orphans(book: Path = BOOK) -> list[Path]:
+def orphans(book: Path | None = None) -> list[Path]:
     """Notebooks in `book/` whose Markdown page is gone (or is no longer a notebook)."""
     pages = {md.with_suffix(".ipynb") for md in lesson_pages(book)}
-    return sorted(nb for nb in book.glob("*.ipynb") if nb not in pages)
+    return sorted(nb for nb in (book or BOOK).glob("*.ipynb") if nb not in pages)
 
 
 def main(argv: list[str] | None = None) -> int:

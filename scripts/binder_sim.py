@@ -1,0 +1,160 @@
+"""Do what Binder does with the site's launch links, as far as it can be done offline.
+
+Run with the Python of a fresh virtual environment made from `requirements.txt` alone (what
+repo2docker builds from the root `requirements.txt` and `runtime.txt`); `make binder-sim` makes
+one. The script
+
+1. reads every Binder launch link in the built HTML (`--html`, default `_build/html`) and the
+   repository path it opens (`?urlpath=lab/tree/<path>`);
+2. checks that the path is a notebook in this checkout;
+3. executes each notebook with `nbclient` from its own folder (the working directory Binder's
+   JupyterLab gives it), with the `python3` kernel of this environment.
+
+Lesson notebooks must run without any error. Student exercise notebooks (those that load an
+otter-grader `grader`) have blanks (`...`) for the student to fill in: a cell may fail only if
+it contains such a blank, or if its error comes from an unfilled blank downstream (an
+`ellipsis` or `None` value where a student's answer should be). Any other error, such as a
+missing package, fails the check.
+
+    python scripts/binder_sim.py [--html _build/html] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html.parser
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+PLACEHOLDER = re.compile(r"(?<![\w.])\.\.\.(?![\w.])")
+# errors an unfilled blank causes further down (the blank's value is Ellipsis, or a function
+# whose body is `...` returned None)
+BLANK_CONSEQUENCE = re.compile(r"'?(ellipsis|NoneType)'?")
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def launch_paths(html_dir: Path) -> dict[str, list[str]]:
+    """Repository paths opened by the Binder links of the site -> pages that link them."""
+    found: dict[str, list[str]] = {}
+    for page in sorted(html_dir.rglob("*.html")):
+        if "_static" in page.parts or "_sources" in page.parts:
+            continue
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if not parts.netloc.endswith("mybinder.org"):
+                continue
+            urlpath = parse_qs(parts.query).get("urlpath", [""])[0]
+            path = re.sub(r"^(lab/tree|tree|notebooks)/", "", urlpath)
+            found.setdefault(path, []).append(page.relative_to(html_dir).as_posix())
+    return found
+
+
+@dataclass
+class Result:
+    """How one notebook ran."""
+
+    path: str
+    student: bool
+    cells: int
+    seconds: float
+    allowed: list[str]
+    errors: list[str]
+
+
+def _error_of(cell: nbformat.NotebookNode) -> str | None:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename')}: {out.get('evalue')}"
+    return None
+
+
+def run_notebook(path: str) -> Result:
+    """Execute one notebook from its folder and judge its errors."""
+    nb_path = ROOT / path
+    nb = nbformat.read(nb_path, as_version=4)
+    student = any("otter" in c.source and "grader" in c.source for c in nb.cells)
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=student,
+        resources={"metadata": {"path": str(nb_path.parent)}},
+    )
+    errors: list[str] = []
+    allowed: list[str] = []
+    try:
+        client.execute()
+    except Exception as exc:  # a lesson cell raised: nbclient stops there
+        errors.append(f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:300]}")
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or (error := _error_of(cell)) is None:
+            continue
+        where = f"cell {i}: {error[:200]}"
+        if student and (PLACEHOLDER.search(cell.source) or BLANK_CONSEQUENCE.search(error)):
+            allowed.append(where)
+        elif where not in errors and not any(error[:100] in e for e in errors):
+            errors.append(where)
+    n_code = sum(c.cell_type == "code" for c in nb.cells)
+    return Result(path, student, n_code, time.perf_counter() - start, allowed, errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    print(f"Python {sys.version.split()[0]} at {sys.prefix}")
+    paths = launch_paths(args.html)
+    if not paths:
+        print(f"no Binder launch links in {args.html}", file=sys.stderr)
+        return 1
+    missing = [p for p in paths if not (ROOT / p).is_file() or not p.endswith(".ipynb")]
+    for p in missing:
+        print(f"FAIL {p}: launched from {paths[p]}, but it is not a notebook in the repository")
+    runnable = [p for p in paths if p not in missing]
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        results = list(pool.map(run_notebook, runnable))
+    failed = bool(missing)
+    for r in results:
+        kind = "student" if r.student else "lesson"
+        status = "FAIL" if r.errors else "ok"
+        print(
+            f"{status:4} {r.path} ({kind}, {r.cells} code cells, {r.seconds:.1f} s, "
+            f"{len(r.allowed)} blank cells failed as expected)"
+        )
+        for e in r.errors:
+            print(f"     error  {e}")
+        for a in r.allowed:
+            print(f"     blank  {a}")
+        if r.student and not r.allowed:
+            print("     (no blank failed: are the placeholders still in the student notebook?)")
+        failed |= bool(r.errors)
+    verdict = "FAILED" if failed else "all ok"
+    print(f"{len(results)} notebooks executed from their launch paths; {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

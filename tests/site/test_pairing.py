@@ -1,0 +1,82 @@
+"""The `.ipynb` paired with each lesson page is in sync with its MyST Markdown source.
+
+Runs in the unit tests (no build needed): the launch buttons open `book/<page>.ipynb`, so a
+page edited without re-running `python scripts/pair_notebooks.py` must fail here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("pair_notebooks", ROOT / "scripts/pair_notebooks.py")
+assert _spec is not None and _spec.loader is not None
+pair = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(pair)
+
+
+@pytest.mark.parametrize("md", pair.lesson_pages(), ids=lambda p: p.name)
+def test_pair_is_in_sync(md):
+    assert pair.out_of_sync(md) is None, "run: python scripts/pair_notebooks.py"
+
+
+@pytest.mark.parametrize("md", pair.lesson_pages(), ids=lambda p: p.name)
+def test_pair_matches_the_page_cell_by_cell(md):
+    """Independent of the script's own comparison: jupytext's cells, in order, no outputs."""
+    import jupytext
+
+    page = jupytext.read(md, fmt="md:myst")
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    nbformat.validate(nb)
+    setup, *cells = nb.cells
+    assert pair.SETUP_TAG in setup.metadata.get("tags", [])
+    assert len(cells) == len(page.cells)
+    for got, want in zip(cells, page.cells, strict=True):
+        assert got.cell_type == want.cell_type
+        assert got.source == want.source
+        assert got.metadata == want.metadata
+        if got.cell_type == "code":
+            assert got.outputs == [] and got.execution_count is None
+    assert nb.metadata["kernelspec"] == page.metadata["kernelspec"]
+
+
+def test_no_orphan_notebooks():
+    assert pair.orphans() == []
+
+
+def test_every_lesson_in_the_toc_has_a_pair():
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    pages = {md.stem for md in pair.lesson_pages()}
+    for md in (ROOT / "book").glob("*.md"):
+        if f"book/{md.stem}" in toc and pair.is_notebook_page(md):
+            assert md.stem in pages and md.with_suffix(".ipynb").exists(), md
+
+
+def test_the_check_catches_an_edit(tmp_path, monkeypatch):
+    """The sync check fails after an edit to the page, and passes again after re-pairing."""
+    book = tmp_path / "book"
+    book.mkdir()
+    md = book / "lesson.md"
+    md.write_text(
+        "---\njupytext:\n  text_representation: {extension: .md, format_name: myst}\n"
+        "kernelspec: {display_name: Python 3, language: python, name: python3}\n---\n"
+        "# A lesson\n\n```{code-cell} ipython3\nx = 1\n```\n",
+        encoding="utf-8",
+    )
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    monkeypatch.setattr(pair, "ROOT", tmp_path)
+    monkeypatch.setattr(pair, "BOOK", book)
+    assert pair.out_of_sync(md) is not None  # no pair yet
+    assert pair.main([]) == 0
+    assert pair.out_of_sync(md) is None
+    assert pair.main(["--check"]) == 0
+    md.write_text(md.read_text(encoding="utf-8").replace("x = 1", "x = 2"), encoding="utf-8")
+    assert "cell 2 differs in source" in pair.out_of_sync(md)
+    assert pair.main(["--check"]) == 1
+    (book / "stale.ipynb").write_text(pair.notebook_text(pair.paired_notebook(md)))
+    assert pair.orphans(book) == [book / "stale.ipynb"]
