@@ -188,10 +188,11 @@ def draw_network(
     n_layers = len(layer_sizes)
     tallest = max(layer_sizes)
     radius = 0.18
+    spacing = 1.8  # between layers, wide enough that the layer titles do not overlap
     positions = []
     for column, size in enumerate(layer_sizes):
         ys = np.arange(size) - (size - 1) / 2
-        positions.append([(float(column), float(y)) for y in ys])
+        positions.append([(spacing * column, float(y)) for y in ys])
     for left, right in itertools.pairwise(positions):
         for x0, y0 in left:
             for x1, y1 in right:
@@ -216,8 +217,11 @@ def draw_network(
             title = "output y\n(linear)"
         else:
             title = f"hidden layer {column}\n({len(layer)} neurons)"
-        ax.text(float(column), (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom")
-    ax.set(xlim=(-0.5, n_layers - 0.5), ylim=(-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 1.2))
+        ax.text(spacing * column, (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom")
+    ax.set(
+        xlim=(-0.8, spacing * (n_layers - 1) + 0.8),
+        ylim=(-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 1.2),
+    )
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
