@@ -8,7 +8,7 @@ from mlintro import data, explore, models
 
 # A fixed small epoch count: max_epochs is a static argument of the compiled loop,
 # so using one value everywhere compiles each network shape only once.
-EPOCHS = 3
+EPOCHS = 2
 
 
 @pytest.fixture(scope="module")
@@ -165,3 +165,17 @@ def test_interactive_explorer_retrains_when_a_control_changes(key):
 def test_interactive_explorer_rejects_unknown_activations(key):
     with pytest.raises(ValueError):
         explore.interactive_explorer(key, data.X, data.Y, activations=("tanh", "cosine"))
+
+
+def test_table_has_a_row_per_trial_matching_its_fit(key):
+    settings = explore.grid(hidden_sizes=(3,), step_sizes=(0.001, 0.1))
+    trials = explore.sweep(key, data.X, data.Y, settings, max_epochs=EPOCHS)
+    lines = explore.table(trials).splitlines()
+    assert len(lines) == 2 + len(trials)
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    for line, trial in zip(lines[2:], trials, strict=True):
+        row = dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=True))
+        assert float(row["step size"]) == trial.setting.step_size
+        assert int(row["epochs"]) == trial.fit.epochs
+        assert float(row["last loss"]) == pytest.approx(trial.fit.losses[-1], rel=0.05)
+        assert row["converged"] == ("yes" if trial.fit.converged else "no")

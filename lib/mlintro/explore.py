@@ -46,6 +46,7 @@ __all__ = [
     "one_at_a_time",
     "plot_trial",
     "sweep",
+    "table",
     "train",
 ]
 
@@ -196,9 +197,9 @@ def train(
     Examples
     --------
     >>> from mlintro import data
-    >>> trial = train(jax.random.key(0), data.X, data.Y, Setting(hidden=2), max_epochs=3)
+    >>> trial = train(jax.random.key(0), data.X, data.Y, Setting(hidden=2), max_epochs=2)
     >>> trial.fit.epochs, [w.shape for w, _ in trial.fit.params]
-    (3, [(1, 2), (2, 1)])
+    (2, [(1, 2), (2, 1)])
     """
     _check_setting(setting)
     params = models.init_params(key, setting.layer_sizes)
@@ -270,6 +271,33 @@ def describe(trial: Trial) -> str:
     return f"{trial.setting.label}: {outcome}"
 
 
+def table(trials: Sequence[Trial]) -> str:
+    """Tabulate trials in Markdown: one row per setting, with the epochs run and the last loss.
+
+    Examples
+    --------
+    >>> from mlintro import data
+    >>> trial = train(jax.random.key(0), data.X, data.Y, Setting(), max_epochs=2)
+    >>> print(table([trial]))
+    | hidden layers | neurons each | activation | step size | epochs | last loss | converged |
+    |---:|---:|---|---:|---:|---:|---|
+    | 1 | 3 | tanh | 0.01 | 2 | ... | no |
+    """
+    rows = [
+        "| hidden layers | neurons each | activation | step size | epochs | last loss"
+        " | converged |",
+        "|---:|---:|---|---:|---:|---:|---|",
+    ]
+    for trial in trials:
+        s, fit = trial.setting, trial.fit
+        reached = "yes" if fit.converged else "no"
+        rows.append(
+            f"| {s.layers} | {s.hidden} | {s.activation} | {s.step_size:g} | {fit.epochs}"
+            f" | {fit.losses[-1]:.2g} | {reached} |"
+        )
+    return "\n".join(rows)
+
+
 def plot_trial(
     trial: Trial,
     x: np.ndarray,
@@ -325,8 +353,8 @@ def _animation(
     if not trials:
         raise ValueError("need at least one trial to animate")
     # a fixed layout: a layout engine would redo its work for every frame, doubling the time
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.8), dpi=100)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.80, wspace=0.28)
+    fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.6), dpi=100)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.79, wspace=0.32)
     title = fig.suptitle("", y=0.98)
 
     def draw(frame: int) -> list:
@@ -344,13 +372,13 @@ def _animation(
 # Text symbols replace them, so the page loads nothing from another host.
 _ICONS = {
     "fa-minus": "\u2212",  # decrease speed
-    "fa-fast-backward": "\u23ee",  # first frame
+    "fa-fast-backward": "\u00ab",  # first frame
     "fa-step-backward": "\u2039",  # previous frame
     "fa-play fa-flip-horizontal": "\u25c0",  # play backwards
     "fa-pause": "\u275a\u275a",  # pause
     "fa-play": "\u25b6",  # play
     "fa-step-forward": "\u203a",  # next frame
-    "fa-fast-forward": "\u23ed",  # last frame
+    "fa-fast-forward": "\u00bb",  # last frame
     "fa-plus": "+",  # increase speed
 }
 
@@ -475,9 +503,9 @@ def interactive_explorer(
     ['hidden neurons', 'hidden layers', 'activation', 'step size']
     >>> explorer.result.setting == Setting()
     True
-    >>> explorer.children[0].value = 4  # what moving the slider does
+    >>> explorer.children[0].value = 2  # what moving the slider does
     >>> explorer.result.setting.hidden
-    4
+    2
     >>> plt.close("all")
     """
     unknown = set(activations) - set(ACTIVATIONS)
