@@ -93,8 +93,14 @@ def evaluate(
     >>> evaluate(e, np.array([0.0, np.pi / 2]))
     array([ 2.5, -1.5])
     """
-    coefficients, frequencies, offsets = (jnp.asarray(a, dtype=jnp.float64) for a in expansion)
-    return np.asarray(_expansion(x, coefficients, frequencies, offsets, activation))
+    coefficients, frequencies, offsets = (np.asarray(a, dtype=np.float64) for a in expansion)
+    x = np.asarray(x, dtype=np.float64)
+    # term by term: every call of the activation has the shape of x, so JAX compiles it
+    # once per shape instead of once per number of terms
+    total = np.full(x.shape, coefficients[0] / 2)
+    for a_n, k_n, b_n in zip(coefficients[1:], frequencies, offsets, strict=True):
+        total += a_n * np.asarray(activation(jnp.asarray(k_n * x + b_n)))
+    return total
 
 
 def cosine_expansion(coefficients: np.ndarray) -> Expansion:
