@@ -274,18 +274,20 @@ def describe(trial: Trial) -> str:
 def table(trials: Sequence[Trial]) -> str:
     """Tabulate trials in Markdown: one row per setting, with the epochs run and the last loss.
 
+    ``layers`` counts the hidden layers, ``neurons`` the neurons in each, and
+    ``converged`` says whether the tolerance was reached.
+
     Examples
     --------
     >>> from mlintro import data
     >>> trial = train(jax.random.key(0), data.X, data.Y, Setting(), max_epochs=2)
     >>> print(table([trial]))
-    | hidden layers | neurons each | activation | step size | epochs | last loss | converged |
+    | layers | neurons | activation | step size | epochs | last loss | converged |
     |---:|---:|---|---:|---:|---:|---|
     | 1 | 3 | tanh | 0.01 | 2 | ... | no |
     """
     rows = [
-        "| hidden layers | neurons each | activation | step size | epochs | last loss"
-        " | converged |",
+        "| layers | neurons | activation | step size | epochs | last loss | converged |",
         "|---:|---:|---|---:|---:|---:|---|",
     ]
     for trial in trials:
