@@ -53,3 +53,16 @@ def test_default_extrapolation_grid_goes_well_beyond_the_training_range():
     grid = data.extrapolation_grid()
     assert grid.max() == 10.0
     assert np.sum(grid > data.X.max()) > len(grid) // 2
+
+
+@pytest.mark.parametrize("stop", [0.5, 8.0, 100.0])
+def test_training_data_can_cover_a_wider_range(stop):
+    x, y = data.training_data(n_points=11, stop=stop)
+    assert (x[0], x[-1]) == (0.0, stop)
+    np.testing.assert_allclose(y, np.cbrt(x), rtol=1e-13)
+
+
+@pytest.mark.parametrize("stop", [0.0, -1.0])
+def test_training_data_needs_a_positive_stop(stop):
+    with pytest.raises(ValueError, match="stop"):
+        data.training_data(stop=stop)
