@@ -7,6 +7,7 @@ a cell that raises, once with a broken cross-reference. A build that does not fa
 errors would publish pages with tracebacks in them.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,8 @@ BROKEN_LABEL = "no-such-label-for-test-book-build"
 EXPECTED_OUTPUT = f"mean of Y {data.Y.mean():.6f}"
 
 pytestmark = pytest.mark.slow
+
+LABEL = re.compile(r"^\(([\w.:-]+)\)=\s*$", re.MULTILINE)  # MyST targets: (name)=
 
 PAGE = """\
 ---
@@ -85,12 +88,17 @@ def make_book(folder: Path, *, extra_prose: str = "", extra_cell: str = "") -> P
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     lessons = [f for f in toc_files(toc) if f != toc["root"]]
     labels = set()
-    for lesson in lessons:  # stubs, so links from the index still resolve
+    for lesson in lessons:  # stubs with the lessons' labels, so links from the index resolve
         path = (folder / lesson).with_suffix(".md")
         path.parent.mkdir(parents=True, exist_ok=True)
-        label = f"({path.stem})=\n" if path.stem not in labels else ""
-        labels.add(path.stem)
-        path.write_text(f"{label}# {path.stem}\n\nStub.\n")
+        source = (ROOT / lesson).with_suffix(".md")
+        found = LABEL.findall(source.read_text()) if source.exists() else [path.stem]
+        stub = [f"# {path.stem}\n\nStub.\n"]
+        for label in dict.fromkeys(found):
+            if label not in labels:
+                stub.append(f"\n({label})=\n## {label}\n")
+                labels.add(label)
+        path.write_text("".join(stub))
     lessons = [str(Path(f).with_suffix("")) for f in lessons]
     parts = [{"caption": "Lessons", "chapters": [{"file": "book/tiny"}]}]
     if lessons:
