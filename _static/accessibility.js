@@ -30,9 +30,34 @@
     });
   }
 
+  // Figures that a widget's Output draws (rendered from the saved widget state) come without
+  // alt text: describe them by the settings the widget's controls show.
+  function describeWidgetFigures(root) {
+    root.querySelectorAll(".jupyter-widgets img:not([alt])").forEach(function (img) {
+      var box = img.closest(".widget-vbox, .widget-container, .widget-interact") ||
+        img.closest(".jupyter-widgets");
+      var settings = [];
+      if (box) {
+        box.querySelectorAll(".widget-inline-hbox").forEach(function (row) {
+          var label = row.querySelector(".widget-label");
+          var value = row.querySelector(".widget-readout, select, input[type='text']");
+          var text = value && (value.value !== undefined && value.tagName !== "DIV"
+            ? value.value : value.textContent);
+          if (label && label.textContent.trim() && text) {
+            settings.push(label.textContent.trim() + " " + String(text).trim());
+          }
+        });
+      }
+      img.setAttribute("alt", settings.length
+        ? "Figure drawn by the interactive explorer for " + settings.join(", ")
+        : "Figure drawn by the interactive explorer for the settings of its controls");
+    });
+  }
+
   function fix() {
     nameFromContent(document);
     nameWidgetSliders(document);
+    describeWidgetFigures(document);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import html.parser
+import multiprocessing
 import re
 import sys
 import time
@@ -98,6 +99,7 @@ def run_notebook(path: str) -> Result:
     client = NotebookClient(
         nb,
         timeout=600,
+        startup_timeout=120,
         kernel_name="python3",
         allow_errors=student,
         resources={"metadata": {"path": str(nb_path.parent)}},
@@ -126,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]} at {sys.prefix}")
+    runtime = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip()  # e.g. python-3.11
+    wanted = runtime.removeprefix("python-")
+    if not f"{sys.version_info.major}.{sys.version_info.minor}".startswith(wanted):
+        print(f"FAIL this is Python {sys.version.split()[0]}; Binder would use {runtime}")
+        return 1
     paths = launch_paths(args.html)
     if not paths:
         print(f"no Binder launch links in {args.html}", file=sys.stderr)
@@ -134,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     for p in missing:
         print(f"FAIL {p}: launched from {paths[p]}, but it is not a notebook in the repository")
     runnable = [p for p in paths if p not in missing]
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    # "spawn", not fork: forked workers share the parent's random state and pick the same
+    # kernel ports, so two kernels collide and a client waits forever.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=context) as pool:
         results = list(pool.map(run_notebook, runnable))
     failed = bool(missing)
     for r in results:
