@@ -54,7 +54,17 @@
     });
   }
 
+  // The book title at the top of the sidebar sits outside any landmark (axe: region): make the
+  // sidebar a landmark of its own.
+  function sidebarLandmark(root) {
+    root.querySelectorAll(".bd-sidebar-primary:not([role])").forEach(function (el) {
+      el.setAttribute("role", "complementary");
+      el.setAttribute("aria-label", "Book contents");
+    });
+  }
+
   function fix() {
+    sidebarLandmark(document);
     nameFromContent(document);
     nameWidgetSliders(document);
     describeWidgetFigures(document);

@@ -7,6 +7,7 @@ accessibility violations, and keeps a full-page screenshot. The tests below judg
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,9 +79,35 @@ class Visit:
 _VISITS: dict[str, Visit] = {}
 
 
+def _write_report(path: Path, site_url: str) -> None:
+    """Per-page numbers (requests, external requests, axe violations) for the README."""
+    own = urlsplit(site_url).netloc
+    report = {
+        page: {
+            "requests": len(v.requests),
+            "external_requests": sum(
+                urlsplit(u).scheme in {"http", "https"} and urlsplit(u).netloc != own
+                for u in v.requests
+            ),
+            "console_errors": len(v.console_errors),
+            "images": len(v.images),
+            "math_typeset": v.math.get("containers", 0),
+            "axe_violations": {
+                impact: sorted(x["id"] for x in v.axe if x["impact"] == impact)
+                for impact in ("critical", "serious", "moderate", "minor")
+            },
+        }
+        for page, v in sorted(_VISITS.items())
+    }
+    path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def visit(browser_context, site_url, screenshot_dir):
-    """Load a page once per session in the shared browser and record what happened."""
+    """Load a page once per session in the shared browser and record what happened.
+
+    At the end of the session, `site-report.json` next to the screenshots sums it up.
+    """
 
     def _visit(page_path: str) -> Visit:
         if page_path in _VISITS:
@@ -114,7 +141,9 @@ def visit(browser_context, site_url, screenshot_dir):
         _VISITS[page_path] = record
         return record
 
-    return _visit
+    yield _visit
+    if _VISITS:
+        _write_report(screenshot_dir / "site-report.json", site_url)
 
 
 def test_the_site_has_pages():
