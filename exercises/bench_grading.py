@@ -10,6 +10,8 @@ Usage: ``python exercises/bench_grading.py [--count 40] [--workers 2]``
 import argparse
 import csv
 import importlib.util
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,8 +29,9 @@ def _submissions_module():
     return module
 
 
-def grade(folder: Path, out: Path, workers: int) -> tuple[float, list[dict[str, str]]]:
-    """Grade ``folder``; return the wall-clock seconds and the gradebook rows."""
+def grade(folder: Path, out: Path, workers: int) -> tuple[float, float, list[dict[str, str]]]:
+    """Grade ``folder``; return wall-clock and CPU seconds and the gradebook rows."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, ROOT / "exercises" / "grade.py", folder, out, "--workers", str(workers)],
@@ -36,8 +39,10 @@ def grade(folder: Path, out: Path, workers: int) -> tuple[float, list[dict[str, 
         capture_output=True,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     with open(out / "gradebook.csv", newline="") as handle:
-        return elapsed, list(csv.DictReader(handle))
+        return elapsed, cpu, list(csv.DictReader(handle))
 
 
 def main() -> None:
@@ -55,19 +60,28 @@ def main() -> None:
             one = tmp / f"one-{case}"
             one.mkdir()
             (one / f"{case}.ipynb").write_bytes(sources[case].read_bytes())
-            elapsed, rows = grade(one, tmp / f"out-{case}", 1)
+            load = os.getloadavg()[0]
+            elapsed, cpu, rows = grade(one, tmp / f"out-{case}", 1)
             assert rows[0]["status"] == "graded", rows
-            print(f"one submission ({case}), 1 worker: {elapsed:.1f} s", flush=True)
+            print(
+                f"one submission ({case}), 1 worker: {elapsed:.1f} s wall, {cpu:.1f} s CPU "
+                f"(load average before: {load:.1f})",
+                flush=True,
+            )
+        if args.count < 1:
+            return
         folder = tmp / "class"
         folder.mkdir()
         for i in range(args.count):
             case = cases[i % len(cases)]
             (folder / f"student{i:03d}-{case}.ipynb").write_bytes(sources[case].read_bytes())
-        elapsed, rows = grade(folder, tmp / "out-class", args.workers)
+        load = os.getloadavg()[0]
+        elapsed, cpu, rows = grade(folder, tmp / "out-class", args.workers)
         graded = sum(row["status"] == "graded" for row in rows)
         print(
-            f"{args.count} submissions, {args.workers} workers: {elapsed:.0f} s "
-            f"({elapsed / args.count:.1f} s per submission, {graded} graded)"
+            f"{args.count} submissions, {args.workers} workers: {elapsed:.0f} s wall, "
+            f"{cpu:.0f} s CPU ({elapsed / args.count:.1f} s per submission, {graded} graded; "
+            f"load average before: {load:.1f}, after: {os.getloadavg()[0]:.1f})"
         )
 
 

@@ -18,6 +18,7 @@ Usage: ``python exercises/build.py [NAME ...]`` (all masters by default).
 """
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -29,6 +30,7 @@ EXERCISES = ROOT / "exercises"
 BUILD = ROOT / "_build" / "exercises"
 STUDENT = EXERCISES / "student"
 # what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
+PUBLIC_LABEL = "(public checks only)"
 AUTOGRADER_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib", "ipywidgets")
 
 
@@ -53,6 +55,24 @@ def autograder_requirements() -> str:
     if missing:
         raise SystemExit(f"requirements.txt does not pin {sorted(missing)}")
     return "\n".join(lines) + "\n"
+
+
+def label_public_checks(notebook: dict) -> dict:
+    """Name the student's test files "q1 (public checks only)" etc.
+
+    ``grader.check("q1")`` then prints "q1 (public checks only) results: All test cases
+    passed!" instead of claiming that all of q1's tests passed: the student notebook holds
+    only the public tests. Grading uses the autograder zip's own test files.
+    """
+    tests = notebook["metadata"]["otter"]["tests"]
+    for question, source in tests.items():
+        if "hidden=True" in source:
+            raise SystemExit(f"a hidden test of {question} reached the student notebook")
+        labelled = source.replace(f'name = "{question}"', f'name = "{question} {PUBLIC_LABEL}"')
+        if labelled == source:
+            raise SystemExit(f"cannot find the name of {question} in its tests")
+        tests[question] = labelled
+    return notebook
 
 
 def build(name: str, master: Path) -> None:
@@ -80,7 +100,8 @@ def build(name: str, master: Path) -> None:
         raise SystemExit(f"expected one autograder zip in {dist / 'autograder'}, found {zips}")
     shutil.copyfile(zips[0], BUILD / f"{name}-autograder.zip")
     STUDENT.mkdir(exist_ok=True)
-    shutil.copyfile(dist / "student" / f"{name}.ipynb", STUDENT / f"{name}.ipynb")
+    student = label_public_checks(json.loads((dist / "student" / f"{name}.ipynb").read_text()))
+    (STUDENT / f"{name}.ipynb").write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n")
     print(f"built {STUDENT / f'{name}.ipynb'} and {BUILD / f'{name}-autograder.zip'}")
 
 

@@ -11,6 +11,8 @@ EX_LIB := $(sort $(wildcard lib/mlintro/*.py))
 GRADE_WORKERS ?=
 
 BOOK_DEPS += exercises
+# the grading tests in `make unit` (tests/test_exercises.py) use the built zips
+unit: exercises
 
 .PHONY: exercises grade bench-grading
 
