@@ -29,7 +29,7 @@ browser:
 	  $(SUDO) apt-get update -qq; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
-	@"$(CHROMIUM)" --version
+	@"$(CHROMIUM)" --version 2>/dev/null
 
 pair-notebooks: $(STAMP)
 	$(BIN)/python scripts/pair_notebooks.py
