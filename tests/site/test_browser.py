@@ -174,7 +174,7 @@ def test_page_requests_only_its_own_host(visit, site_url, page_path):
 @pytest.mark.parametrize("page_path", pages())
 def test_every_image_loads(visit, page_path):
     record = visit(page_path)
-    broken = [img["src"] for img in record.images if img["visible"] and img["width"] == 0]
+    broken = [img["src"] for img in record.images if img["width"] == 0]  # hidden ones too
     assert broken == []
 
 
