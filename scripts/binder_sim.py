@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import html.parser
+import importlib.util
 import multiprocessing
 import re
 import sys
@@ -133,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     if not f"{sys.version_info.major}.{sys.version_info.minor}".startswith(wanted):
         print(f"FAIL this is Python {sys.version.split()[0]}; Binder would use {runtime}")
         return 1
+    # Binder must give students the course package and jupytext (to open the .md sources)
+    for module in ("mlintro", "jupytext"):
+        if importlib.util.find_spec(module) is None:
+            print(f"FAIL requirements.txt does not install {module}")
+            return 1
     paths = launch_paths(args.html)
     if not paths:
         print(f"no Binder launch links in {args.html}", file=sys.stderr)
