@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+OTTER_FAILURES = ("Autograder Failed", "Autograder Error", "Autograder Exception")
 FIELDS = ["submission", "score", "max_score", "status", "message", "assignment"]
 LIMIT_CHILD = (
     "import os, resource, sys\n"
@@ -197,6 +198,17 @@ def grade_one(path: Path, autograders, forced, out: Path, timeout: float, memory
         row.status, row.message = status, message
         if results is not None:
             (out / "results" / f"{path.stem}.json").write_text(json.dumps(results, indent=2))
+        failures = [
+            test.get("name")
+            for test in (results or {}).get("tests", [])
+            if test.get("name") in OTTER_FAILURES
+        ]
+        if status == "graded" and failures:
+            status, row.status = "error", "error"
+            row.message = (
+                f"otter reported {failures[0]!r}: running the notebook gave no test results "
+                "(did it delete or overwrite files it needs?)"
+            )
         if status == "graded":
             scores = {
                 test["name"]: float(test.get("score") or 0.0)
