@@ -64,8 +64,8 @@ def launch_paths(html_dir: Path) -> dict[str, list[str]]:
         parser.feed(page.read_text(encoding="utf-8"))
         for href in parser.hrefs:
             parts = urlsplit(href)
-            if not parts.netloc.endswith("mybinder.org"):
-                continue
+            if not parts.netloc.endswith("mybinder.org") or not parts.path.startswith("/v2/"):
+                continue  # not a launch link (e.g. prose linking to mybinder.org)
             urlpath = parse_qs(parts.query).get("urlpath", [""])[0]
             path = re.sub(r"^(lab/tree|tree|notebooks)/", "", urlpath)
             found.setdefault(path, []).append(page.relative_to(html_dir).as_posix())

@@ -81,13 +81,14 @@ def content_pages() -> list[str]:
 
 @cache
 def launch_links(page: str) -> dict[str, list[str]]:
-    """The Binder, Colab and `.ipynb` download links of one page."""
+    """The Binder, Colab and `.ipynb` download links of one page (not prose links to the sites)."""
     links: dict[str, list[str]] = {"binder": [], "colab": [], "download": []}
     for href in parse(HTML_DIR / page).hrefs:
         host = urlsplit(href).netloc
-        if host == "mybinder.org" or host.endswith(".mybinder.org"):
+        path = urlsplit(href).path
+        if (host == "mybinder.org" or host.endswith(".mybinder.org")) and path.startswith("/v2/"):
             links["binder"].append(href)
-        elif host == "colab.research.google.com":
+        elif host == "colab.research.google.com" and path.startswith("/github/"):
             links["colab"].append(href)
         elif not host and href.split("?")[0].endswith(".ipynb"):
             links["download"].append(href)
