@@ -12,13 +12,16 @@ For every master ``exercises/<name>/<name>.md`` this script
    the book, without solutions or hidden tests) and
    ``_build/exercises/<name>-autograder.zip`` (for ``otter run`` and Gradescope).
 
-Everything written is build output and git-ignored.
+The student notebooks are committed, like the paired lesson notebooks in ``book/``:
+Binder and Colab open notebooks from the repository. ``tests/test_exercises.py`` checks
+that a rebuild reproduces them. Everything else written here is build output, git-ignored.
 
 Usage: ``python exercises/build.py [--no-run-tests] [NAME ...]`` (all masters by default;
 ``--no-run-tests`` skips step 2's check, e.g. for a Binder ``postBuild``).
 """
 
 import argparse
+import importlib.util
 import json
 import re
 import shutil
@@ -32,6 +35,7 @@ BUILD = ROOT / "_build" / "exercises"
 STUDENT = EXERCISES / "student"
 # what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
 PUBLIC_LABEL = "(public checks only)"
+OTTER_REQUIREMENT = "otter-grader==7.0.0"  # as pinned in requirements.txt
 AUTOGRADER_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib", "ipywidgets")
 
 
@@ -76,6 +80,34 @@ def label_public_checks(notebook: dict) -> dict:
     return notebook
 
 
+def _pairing_script():
+    """Load scripts/pair_notebooks.py, which makes the Colab set-up cell of launched notebooks."""
+    spec = importlib.util.spec_from_file_location(
+        "pair_notebooks", ROOT / "scripts" / "pair_notebooks.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def prepare_for_launch(name: str, notebook: dict) -> dict:
+    """Make the student notebook ready to be committed and opened in Binder or Colab.
+
+    The title comes first (otter puts its set-up cell above it), a first cell installs
+    ``mlintro`` and otter on Colab only, and cell ids are stable so that a rebuild of an
+    unchanged master gives the same file (the tests compare it with the committed one).
+    """
+    cells = notebook["cells"]
+    if cells[0]["cell_type"] == "code" and cells[1]["cell_type"] == "markdown":
+        cells[0], cells[1] = cells[1], cells[0]
+    setup = dict(_pairing_script().colab_setup_cell(OTTER_REQUIREMENT))
+    setup["source"] = setup["source"].splitlines(keepends=True)
+    cells.insert(0, setup)
+    for i, cell in enumerate(cells):
+        cell["id"] = f"{name}-{i:03d}"
+    return notebook
+
+
 def build(name: str, master: Path, *, run_tests: bool = True) -> None:
     """Convert, assign and publish one exercise."""
     work = BUILD / name
@@ -106,7 +138,9 @@ def build(name: str, master: Path, *, run_tests: bool = True) -> None:
     shutil.copyfile(zips[0], BUILD / f"{name}-autograder.zip")
     STUDENT.mkdir(exist_ok=True)
     student = label_public_checks(json.loads((dist / "student" / f"{name}.ipynb").read_text()))
-    (STUDENT / f"{name}.ipynb").write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n")
+    student = prepare_for_launch(name, student)
+    text = json.dumps(student, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    (STUDENT / f"{name}.ipynb").write_text(text)
     print(f"built {STUDENT / f'{name}.ipynb'} and {BUILD / f'{name}-autograder.zip'}")
 
 

@@ -29,14 +29,14 @@ BOOK = ROOT / "book"
 SETUP_TAG = "colab-setup"
 
 COLAB_SETUP = """\
-# Colab only: install the course package `mlintro` from the repository.
+# Colab only: install the course package `mlintro` from the repository{extra_note}.
 # (Binder and a local checkout already have it, from requirements.txt.)
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "mlintro @ git+{url}@{branch}"],
+        [sys.executable, "-m", "pip", "install", "--quiet", {requirements}],
         check=True,
     )"""
 
@@ -46,6 +46,17 @@ def repository() -> tuple[str, str]:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     repo = config["repository"]
     return str(repo["url"]).rstrip("/"), str(repo.get("branch", "main"))
+
+
+def colab_setup_cell(*extra_requirements: str) -> nbformat.NotebookNode:
+    """The first cell of a launched notebook: on Colab only, pip-install `mlintro` (and extras)."""
+    url, branch = repository()
+    requirements = [f"mlintro @ git+{url}@{branch}", *extra_requirements]
+    extra_note = f" and {', '.join(extra_requirements)}" if extra_requirements else ""
+    source = COLAB_SETUP.format(
+        requirements=", ".join(f'"{r}"' for r in requirements), extra_note=extra_note
+    )
+    return nbformat.v4.new_code_cell(source, metadata={"tags": [SETUP_TAG, "remove-cell"]})
 
 
 def is_notebook_page(md: Path) -> bool:
@@ -66,12 +77,7 @@ def paired_notebook(md: Path) -> nbformat.NotebookNode:
     """Convert a MyST Markdown page into the notebook that is committed next to it."""
     nb = jupytext.read(md, fmt="md:myst")
     nb.metadata.pop("jupytext", None)
-    url, branch = repository()
-    setup = nbformat.v4.new_code_cell(
-        COLAB_SETUP.format(url=url, branch=branch),
-        metadata={"tags": [SETUP_TAG, "remove-cell"]},
-    )
-    nb.cells.insert(0, setup)
+    nb.cells.insert(0, colab_setup_cell())
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{md.stem}-{i:03d}"
         if cell.cell_type == "code":

@@ -204,6 +204,19 @@ def test_student_notebook_has_no_solution_or_hidden_test(built, name):
         assert "hidden=False" in source
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_committed_student_notebook_is_what_the_master_builds(built, name):
+    # Binder and Colab open the committed file, so it must match the master it is built from
+    path = f"exercises/student/{name}.ipynb"
+    committed = subprocess.run(
+        ["git", "show", f"HEAD:{path}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert committed.returncode == 0, f"{path} is not committed: run `make exercises`, commit it"
+    assert committed.stdout == (STUDENT / f"{name}.ipynb").read_text(), (
+        f"{path} is out of date: run `make exercises` and commit it"
+    )
+
+
 @pytest.mark.built_site
 @pytest.mark.parametrize("name", NAMES)
 def test_site_has_no_solution_or_hidden_test(name):
