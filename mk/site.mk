@@ -12,8 +12,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BINDER_VENV := _build/binder-venv
 NODE_STAMP := node_modules/.npm-ci-stamp
 
-BOOK_DEPS += vendor browser
+BOOK_DEPS += vendor
 SITE_TESTS += actionlint binder-sim
+# only the site tests need the browser, not the book build
+site-pytest: browser
 
 .PHONY: vendor browser pair-notebooks actionlint binder-sim site-check
 
