@@ -3,16 +3,15 @@
 MathJax, require.js and the Jupyter widgets HTML manager come from the npm registry at build
 time (`npm ci`, pinned in `package-lock.json`, installed into `node_modules/`, not committed);
 this extension copies them into `_static/vendor/` of the HTML output, where `_config.yml`
-points `mathjax_path` and `nb_ipywidgets_js`. Cell outputs that link a CDN themselves (the
-Font Awesome 4 stylesheet of matplotlib's `to_jshtml` animations) are rewritten to the local
-copy, and the frame image and slider of those animations get an accessible name when the
-output has none. A missing `node_modules/` stops the build with a message instead of
+points `mathjax_path` and `nb_ipywidgets_js`. (Animations in the lessons come from
+`mlintro.explore.animation_html`, which makes matplotlib's player self-contained and labelled
+itself; the browser test that counts external requests catches any other CDN link.)
+A missing `node_modules/` stops the build with a message instead of
 publishing pages that fetch their scripts from another host.
 """
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-__all__ = ["ANIMATION_IMG_ALT", "ANIMATION_SLIDER_LABEL", "CDN_REWRITES", "VENDORED", "setup"]
+__all__ = ["VENDORED", "setup"]
 
 #: Destination under `_static/vendor/` -> (source under `node_modules/`, glob patterns to copy).
 VENDORED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -30,14 +29,6 @@ VENDORED: dict[str, tuple[str, tuple[str, ...]]] = {
         "@jupyter-widgets/html-manager/dist",
         ("embed-amd.js", "*.woff", "*.woff2", "*.ttf", "*.eot", "*.svg"),
     ),
-    "font-awesome": ("font-awesome", ("css/font-awesome.min.css", "fonts/*")),
-}
-
-#: CDN URLs found in cell outputs -> the local copy under `_static/`.
-CDN_REWRITES: dict[re.Pattern[str], str] = {
-    re.compile(
-        r"https?://maxcdn\.bootstrapcdn\.com/font-awesome/[0-9.]+/css/font-awesome(\.min)?\.css"
-    ): "_static/vendor/font-awesome/css/font-awesome.min.css",
 }
 
 
@@ -96,38 +87,6 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     (vendor / "widgets-config.js").write_text(WIDGETS_CONFIG_JS, encoding="utf-8")
 
 
-#: Accessible names for the parts of a matplotlib `to_jshtml` animation that have none.
-ANIMATION_IMG_ALT = (
-    "Current frame of the interactive figure: move the slider below it to step through the "
-    "precomputed results"
-)
-ANIMATION_SLIDER_LABEL = "Frame of the interactive figure"
-
-
-def _label_animations(body: str) -> str:
-    """Give `to_jshtml` frame images an alt text and sliders a label, where they lack one."""
-    body = re.sub(
-        r'<img (?![^>]*\balt=)(id="_anim_img)', rf'<img alt="{ANIMATION_IMG_ALT}" \1', body
-    )
-    return re.sub(
-        r'<input (?![^>]*\baria-label=)(id="_anim_slider)',
-        rf'<input aria-label="{ANIMATION_SLIDER_LABEL}" \1',
-        body,
-    )
-
-
-def _rewrite_cdn_links(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """Point CDN links in a page body (cell outputs) at the vendored copies; label animations."""
-    body = context.get("body")
-    if not body:
-        return
-    for pattern, local in CDN_REWRITES.items():
-        body = pattern.sub(context["pathto"](local, 1), body)
-    context["body"] = _label_animations(body)
-
-
 def _drop_duplicate_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -148,7 +107,6 @@ def _drop_duplicate_scripts(
 
 def setup(app: Sphinx) -> dict[str, bool]:
     """Register the build hooks."""
-    app.connect("html-page-context", _rewrite_cdn_links)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("builder-inited", _check_assets)
     app.connect("build-finished", _copy_assets)
