@@ -8,6 +8,11 @@ points `mathjax_path` and `nb_ipywidgets_js`. (Animations in the lessons come fr
 itself; the browser test that counts external requests catches any other CDN link.)
 A missing `node_modules/` stops the build with a message instead of
 publishing pages that fetch their scripts from another host.
+
+It also removes the Colab launch button from the exercise pages (`exercises/...`): otter
+refuses the notebook's in-notebook checks on Colab (otter-grader #901), and the hidden tests
+that would make them work there must never reach a student, so those pages offer Binder
+(and JupyterHub, when `_config.yml` names one) and the download only.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-__all__ = ["VENDORED", "setup"]
+__all__ = ["NO_COLAB_PREFIXES", "VENDORED", "setup"]
 
 #: Destination under `_static/vendor/` -> (source under `node_modules/`, glob patterns to copy).
 VENDORED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -30,6 +35,10 @@ VENDORED: dict[str, tuple[str, tuple[str, ...]]] = {
         ("embed-amd.js", "*.woff", "*.woff2", "*.ttf", "*.eot", "*.svg"),
     ),
 }
+
+
+#: Pages (Sphinx docnames) under these folders get no Colab launch button.
+NO_COLAB_PREFIXES: tuple[str, ...] = ("exercises/",)
 
 
 def _node_modules(app: Sphinx) -> Path:
@@ -105,8 +114,21 @@ def _drop_duplicate_scripts(
     scripts[:] = kept
 
 
+def _drop_colab_button(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Remove the Colab entry of sphinx-book-theme's launch menu on the exercise pages."""
+    if not pagename.startswith(NO_COLAB_PREFIXES):
+        return
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "launch-buttons":
+            group["buttons"] = [b for b in group["buttons"] if b.get("text") != "Colab"]
+
+
 def setup(app: Sphinx) -> dict[str, bool]:
     """Register the build hooks."""
+    # after sphinx-book-theme's add_launch_buttons (priority 501) has filled the menu
+    app.connect("html-page-context", _drop_colab_button, priority=600)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("builder-inited", _check_assets)
     app.connect("build-finished", _copy_assets)
