@@ -1,0 +1,495 @@
+"""Run an untrusted command in a bubblewrap sandbox with a timeout and resource limits.
+
+Used by ``exercises/grade.py`` to run each submission. ``run(argv, workdir=...)`` starts
+``argv`` under ``bwrap`` (Debian package ``bubblewrap``; ``make sandbox`` installs it)
+and returns a :class:`SandboxResult` once the command has ended or was killed.
+
+Inside the sandbox the command sees:
+
+- the system read-only (``--ro-bind / /``), with these folders replaced by empty ones:
+  the project (the top folder that holds it, e.g. ``/work`` for ``/work/main``),
+  ``/root``, ``/home``, the caller's home, the host's ``/tmp`` and ``/var/tmp``, ``/run``,
+  ``/mnt``, ``/media``, ``/srv`` and any ``hide`` folders of the caller (e.g. the
+  grading output). Only the project's virtual environment and ``lib/`` (read-only), the
+  Python installation the environment was made from, ``read_only`` paths and
+  ``workdir`` (read-write) are mounted back;
+- its own ``/tmp`` and ``/dev/shm`` (in memory, size-limited), its own ``/proc`` and a
+  minimal ``/dev``;
+- no network (a new, empty network namespace), its own PID, IPC and UTS namespaces:
+  when the command exits or is killed, every process it started is killed by the kernel;
+- an environment holding only ``PATH``, ``HOME``, ``LANG``, ``TMPDIR``,
+  ``PYTHONDONTWRITEBYTECODE`` and what the caller passes in ``env``;
+- no capabilities and no way to gain any (``no_new_privs``). Run as root, bubblewrap
+  keeps only the right to change user, and the command runs as ``nobody`` (uid 65534):
+  root has no user namespace of its own to map to, and a command running as root could
+  use root's rights on anything still mounted. The workdir is given to ``nobody`` for
+  the run and returned to its owner afterwards.
+
+Limits: ``timeout`` seconds of wall clock (then the whole sandbox is killed),
+``memory_mb`` of address space per process (``RLIMIT_AS``), ``FILE_SIZE_LIMIT_MB`` per
+written file, ``PROCESS_LIMIT`` processes and threads, and ``output_limit_bytes`` of
+combined stdout and stderr (read into a capped buffer; the sandbox is killed when the
+command writes more).
+"""
+
+import functools
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "FILE_SIZE_LIMIT_MB",
+    "PROCESS_LIMIT",
+    "SANDBOX_UID",
+    "SandboxResult",
+    "SandboxUnavailable",
+    "check",
+    "run",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+#: uid the command runs as when the caller is root (``nobody``).
+SANDBOX_UID = 65534
+#: largest file the command may write (``RLIMIT_FSIZE``), in MiB.
+FILE_SIZE_LIMIT_MB = 1024
+#: processes and threads (``RLIMIT_NPROC``): counted per user in the sandbox's user
+#: namespace, or for all of ``nobody``'s processes when run as root.
+PROCESS_LIMIT = 2048
+#: size of the sandbox's private ``/dev/shm`` (Python's multiprocessing needs one), in MiB.
+SHM_MB = 64
+#: top-level folders never hidden, even when the project lives under one of them.
+SYSTEM_FOLDERS = frozenset(
+    {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "nix", "opt", "proc", "sbin", "snap"}
+    | {"sys", "usr", "var"}
+)
+HIDDEN_FOLDERS = ("/root", "/home", "/tmp", "/var/tmp", "/run", "/mnt", "/media", "/srv")
+MEMORY_ERRORS = re.compile(
+    r"\bMemoryError\b|std::bad_alloc|Cannot allocate memory|[Oo]ut of memory|"
+    r"Unable to allocate|RESOURCE_EXHAUSTED"
+)
+READ_CHUNK = 1 << 16
+KILL_WAIT_SECONDS = 30
+
+
+class SandboxUnavailable(RuntimeError):
+    """Bubblewrap is missing or cannot create a sandbox on this machine."""
+
+
+@dataclass(frozen=True)
+class SandboxResult:
+    """How a sandboxed command ended.
+
+    Attributes
+    ----------
+    status : str
+        ``"ok"`` (the command ended by itself; see ``returncode``), ``"timeout"`` (killed
+        after ``timeout`` seconds), ``"memory"`` (ended with an error and its output reports
+        a failed allocation), ``"output-limit"`` (killed for writing more than
+        ``output_limit_bytes``) or ``"error"`` (the sandbox could not be set up for this
+        run; ``output`` says why).
+    returncode : int or None
+        Exit status of the command (``128 + N`` when killed by signal ``N``); ``None`` when
+        the sandbox killed it or never started it.
+    output : str
+        Combined stdout and stderr, cut at ``output_limit_bytes`` (undecodable bytes
+        replaced).
+    seconds : float
+        Wall-clock time of the run.
+    """
+
+    status: str
+    returncode: int | None
+    output: str
+    seconds: float
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    workdir: Path,
+    timeout: float,
+    memory_mb: int,
+    output_limit_bytes: int = 1_000_000,
+    env: Mapping[str, str] | None = None,
+    hide: Sequence[Path] = (),
+    read_only: Sequence[Path] = (),
+) -> SandboxResult:
+    """Run ``argv`` in a sandbox whose only writable host folder is ``workdir``.
+
+    Parameters
+    ----------
+    argv : sequence of str
+        The command; ``argv[0]`` is looked up on the sandbox's ``PATH``.
+    workdir : Path
+        Existing folder, mounted read-write at the same path and used as the current
+        directory.
+    timeout : float
+        Seconds of wall clock before the whole sandbox is killed.
+    memory_mb : int
+        Address-space limit of each process in the sandbox, in MiB.
+    output_limit_bytes : int, optional
+        Most bytes of combined stdout and stderr kept; writing more kills the sandbox.
+    env : mapping of str to str, optional
+        Variables added to (or replacing) the sandbox's minimal environment.
+    hide : sequence of Path, optional
+        More host folders to replace with empty ones (for example the grading output).
+    read_only : sequence of Path, optional
+        Host paths to mount back read-only, even inside hidden folders.
+
+    Returns
+    -------
+    SandboxResult
+        The status, exit status, output and duration.
+
+    Raises
+    ------
+    SandboxUnavailable
+        If ``bwrap`` is missing or cannot create namespaces here; the message says what
+        to install or change. Nothing is run unsandboxed.
+    ValueError
+        If an argument is unusable (empty ``argv``, missing ``workdir``, limits <= 0).
+    """
+    if not argv:
+        raise ValueError("argv is empty: give the command to run")
+    workdir = Path(workdir).resolve()
+    if not workdir.is_dir():
+        raise ValueError(f"workdir {workdir} is not an existing folder")
+    if workdir == ROOT or workdir in ROOT.parents:
+        raise ValueError(f"workdir {workdir} holds the project: give the sandbox its own folder")
+    if not timeout > 0 or memory_mb <= 0 or output_limit_bytes <= 0:
+        raise ValueError(
+            f"timeout ({timeout}), memory_mb ({memory_mb}) and output_limit_bytes "
+            f"({output_limit_bytes}) must be positive"
+        )
+    check()
+    command = _bwrap_command(
+        list(argv),
+        workdir=workdir,
+        memory_mb=memory_mb,
+        env=dict(env or {}),
+        hide=[Path(path) for path in hide],
+        read_only=[Path(path) for path in read_only],
+    )
+    owner = workdir.stat()
+    as_root = os.geteuid() == 0
+    if as_root:
+        _chown_tree(workdir, SANDBOX_UID, SANDBOX_UID)
+    try:
+        return _supervise(command, timeout=timeout, output_limit_bytes=output_limit_bytes)
+    finally:
+        if as_root:  # every sandboxed process is dead by now: nothing can race the walk
+            _chown_tree(workdir, owner.st_uid, owner.st_gid)
+
+
+@functools.cache
+def check() -> None:
+    """Raise `SandboxUnavailable` unless a trivial command runs in the sandbox here.
+
+    Raises
+    ------
+    SandboxUnavailable
+        With the error of ``bwrap`` and what to do about it.
+    """
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not installed, and submissions are never run without "
+            "the sandbox. Install it with `make sandbox` (Debian/Ubuntu: "
+            "`apt-get install bubblewrap`) or your distribution's bubblewrap package."
+        )
+    for tool in ("prlimit", "setpriv"):
+        if shutil.which(tool) is None:
+            raise SandboxUnavailable(f"{tool} (util-linux) is not installed: install util-linux")
+    command = [*_namespace_flags(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+    command += ["--", "/bin/true"]
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired as error:
+        raise SandboxUnavailable("bwrap did not start a trivial command in 60 s") from error
+    if completed.returncode != 0:
+        raise SandboxUnavailable(
+            f"bwrap cannot create a sandbox on this machine ({completed.stderr.strip()}), "
+            "and submissions are never run without it. "
+            + (
+                "Run as root, bwrap needs CAP_SYS_ADMIN: in Docker, start the container "
+                "with --privileged (or --cap-add SYS_ADMIN --security-opt seccomp=unconfined "
+                "--security-opt apparmor=unconfined), or grade outside the container."
+                if os.geteuid() == 0
+                else "Run as a normal user, bwrap needs unprivileged user namespaces: on "
+                "Ubuntu 23.10 and later `sudo sysctl -w "
+                "kernel.apparmor_restrict_unprivileged_userns=0`, on older Debian `sudo sysctl "
+                "-w kernel.unprivileged_userns_clone=1`; or grade as root."
+            )
+        )
+
+
+def _namespace_flags() -> list[str]:
+    """Return bwrap and its namespace options for the current user."""
+    flags = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
+    flags += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    if os.geteuid() == 0:
+        # bwrap runs privileged (no user namespace): keep only what setpriv needs to drop
+        # to SANDBOX_UID; no_new_privs stops the command from regaining anything
+        flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        flags += ["--unshare-user", "--disable-userns"]
+    return flags
+
+
+def _hidden_folders(hide: Sequence[Path]) -> list[Path]:
+    """Return the existing host folders replaced by empty ones, outermost first."""
+    top = Path(*ROOT.parts[:2])
+    candidates = [ROOT, Path.home(), *map(Path, HIDDEN_FOLDERS), *map(Path, hide)]
+    if top.name not in SYSTEM_FOLDERS:
+        candidates.append(top)
+    folders = set()
+    for path in candidates:
+        path = Path(os.path.realpath(path))
+        if path != Path("/") and path.is_dir():
+            folders.add(path)
+    # a folder inside another hidden one is hidden already
+    return sorted(
+        (path for path in folders if not any(other in path.parents for other in folders)),
+        key=lambda path: (len(path.parts), str(path)),
+    )
+
+
+def _bwrap_command(
+    argv: list[str],
+    *,
+    workdir: Path,
+    memory_mb: int,
+    env: dict[str, str],
+    hide: list[Path],
+    read_only: list[Path],
+) -> list[str]:
+    """Build the full bwrap command line."""
+    hidden = _hidden_folders(hide)
+    command = [*_namespace_flags(), "--ro-bind", "/", "/"]
+    for folder in hidden:
+        size = ["--size", str(memory_mb << 20)] if folder == Path("/tmp") else []
+        command += ["--perms", "1777" if size else "0755", *size, "--tmpfs", str(folder)]
+    if Path("/tmp") not in hidden:
+        command += ["--perms", "1777", "--size", str(memory_mb << 20), "--tmpfs", "/tmp"]
+        hidden.append(Path("/tmp"))
+    exposed = [
+        ROOT / ".venv",
+        ROOT / "lib",
+        Path(sys.prefix),
+        Path(sys.base_prefix),
+        Path(sys.executable).resolve().parent.parent,
+        *read_only,
+    ]
+    mounted: list[Path] = []
+    for path in sorted({Path(os.path.realpath(p)) for p in exposed}, key=lambda p: len(p.parts)):
+        if not path.exists() or not any(h == path or h in path.parents for h in hidden):
+            continue  # missing, or visible (read-only) already
+        if any(m == path or m in path.parents for m in mounted):
+            continue
+        command += _mount_point_parents(path, hidden)
+        command += ["--ro-bind", str(path), str(path)]
+        mounted.append(path)
+    command += _mount_point_parents(workdir, hidden)
+    command += ["--bind", str(workdir), str(workdir)]
+    command += ["--proc", "/proc", "--dev", "/dev"]
+    command += ["--perms", "1777", "--size", str(SHM_MB << 20), "--tmpfs", "/dev/shm"]
+    command += ["--remount-ro", "/dev", "--chdir", str(workdir), "--clearenv"]
+    variables = {
+        "PATH": os.pathsep.join(
+            [str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
+        ),
+        "HOME": "/tmp",
+        "TMPDIR": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **env,
+    }
+    for name, value in variables.items():
+        command += ["--setenv", name, value]
+    command += ["--"]
+    if os.geteuid() == 0:
+        command += ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}"]
+        command += ["--clear-groups", "--inh-caps=-all", "--"]
+    command += [
+        "prlimit",
+        f"--as={memory_mb << 20}",
+        f"--fsize={FILE_SIZE_LIMIT_MB << 20}",
+        f"--nproc={PROCESS_LIMIT}",
+        "--core=0",
+        "--",
+        *argv,
+    ]
+    return command
+
+
+def _mount_point_parents(path: Path, hidden: Sequence[Path]) -> list[str]:
+    """Create the parents of a mount point inside an empty folder, readable by all.
+
+    bwrap would create them itself, but as 0700 directories of the user running it,
+    which ``nobody`` cannot enter.
+    """
+    options = []
+    for parent in reversed(path.parents):
+        if any(folder in parent.parents for folder in hidden):
+            options += ["--perms", "0755", "--dir", str(parent)]
+    return options
+
+
+def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -> SandboxResult:
+    """Start ``command``, collect capped output, enforce the timeout, kill on exit."""
+    status_read, status_write = os.pipe()
+    bwrap = command.index("bwrap") + 1
+    command = [*command[:bwrap], "--json-status-fd", str(status_write), *command[bwrap:]]
+    start = time.monotonic()
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(status_write,),
+            start_new_session=True,
+        )
+    finally:
+        os.close(status_write)
+    output = bytearray()
+    written = 0
+    reports = bytearray()
+    sandbox_init = None  # pidfd of the sandbox's PID 1 (bwrap's init)
+    status = None
+    streams = [process.stdout.fileno(), status_read]
+    try:
+        while process.stdout.fileno() in streams:
+            remaining = start + timeout - time.monotonic()
+            if remaining <= 0:
+                status = "timeout"
+                break
+            ready, _, _ = select.select(streams, [], [], remaining)
+            if status_read in ready:
+                report = os.read(status_read, READ_CHUNK)
+                if not report:
+                    streams.remove(status_read)
+                reports += report
+                if sandbox_init is None and (pid := _child_pid(reports)) is not None:
+                    sandbox_init = _pidfd(pid)
+            if process.stdout.fileno() in ready:
+                chunk = os.read(process.stdout.fileno(), READ_CHUNK)
+                if not chunk:  # every process that held the pipe is gone
+                    streams.remove(process.stdout.fileno())
+                output += chunk[: max(0, output_limit_bytes - len(output))]
+                written += len(chunk)
+                if written > output_limit_bytes:
+                    status = "output-limit"
+                    break
+        if status is None:
+            try:
+                process.wait(timeout=max(0.0, start + timeout - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                status = "timeout"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        # bwrap returns as soon as the command has exited, while processes the command
+        # left behind may still run: kill the sandbox's PID 1, whose exit makes the kernel
+        # kill everything in its PID namespace, and wait until that is done
+        if sandbox_init is None:
+            reports += _read_available(status_read)
+            if (pid := _child_pid(reports)) is not None:
+                sandbox_init = _pidfd(pid)
+        if sandbox_init is not None:
+            _kill_and_wait(sandbox_init)
+        process.stdout.close()
+        os.close(status_read)
+    seconds = time.monotonic() - start
+    text = output.decode("utf-8", errors="replace")
+    if status == "timeout":
+        return SandboxResult("timeout", None, text + f"\n[killed after {timeout:g} s]", seconds)
+    if status == "output-limit":
+        note = f"\n[output cut at {output_limit_bytes} bytes; the sandbox was killed]"
+        return SandboxResult("output-limit", None, text + note, seconds)
+    if _child_pid(reports) is None:
+        return SandboxResult("error", None, f"the sandbox could not start: {text}", seconds)
+    returncode = process.returncode
+    if returncode != 0 and MEMORY_ERRORS.search(text[-4000:]):
+        return SandboxResult("memory", returncode, text, seconds)
+    return SandboxResult("ok", returncode, text, seconds)
+
+
+def _read_available(fd: int) -> bytes:
+    """Read what a pipe holds now, without waiting for more."""
+    os.set_blocking(fd, False)
+    data = bytearray()
+    while True:
+        try:
+            chunk = os.read(fd, READ_CHUNK)
+        except BlockingIOError:
+            return bytes(data)
+        if not chunk:
+            return bytes(data)
+        data += chunk
+
+
+def _pidfd(pid: int) -> int | None:
+    """Open a pidfd of ``pid`` (None if it has ended and been reaped already)."""
+    try:
+        return os.pidfd_open(pid)
+    except ProcessLookupError:
+        return None
+
+
+def _kill_and_wait(pidfd: int) -> None:
+    """SIGKILL the process of ``pidfd`` and wait until it has exited; close the fd."""
+    try:
+        try:
+            signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except ProcessLookupError:
+            return  # gone already
+        # readable once the process has exited, which for a PID namespace's init is after
+        # the kernel has killed and reaped every other process in it
+        if not select.select([pidfd], [], [], KILL_WAIT_SECONDS)[0]:
+            raise RuntimeError(
+                f"the sandbox's processes did not end {KILL_WAIT_SECONDS} s after SIGKILL"
+            )
+    finally:
+        os.close(pidfd)
+
+
+def _child_pid(reports: bytes) -> int | None:
+    """Return the host PID of the sandbox's init from bwrap's status reports, if given."""
+    decoder = json.JSONDecoder()
+    text = bytes(reports).decode("utf-8", errors="replace")
+    position = 0
+    while position < len(text):
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            break
+        try:
+            report, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            return None  # an incomplete report: wait for the rest
+        if isinstance(report, dict) and isinstance(report.get("child-pid"), int):
+            return report["child-pid"]
+    return None
+
+
+def _chown_tree(folder: Path, uid: int, gid: int) -> None:
+    """Give ``folder`` and everything in it to ``uid:gid``, never following links."""
+    os.lchown(folder, uid, gid)
+    for parent, folders, files in os.walk(folder, followlinks=False):
+        for name in folders + files:
+            try:
+                os.lchown(os.path.join(parent, name), uid, gid)
+            except FileNotFoundError:
+                pass

@@ -1,0 +1,479 @@
+"""The grading sandbox (exercises/sandbox.py) against hostile programs.
+
+Each hostile program runs through ``sandbox.run`` as a small Python script and must end
+with a clear status and leave nothing behind: no process whose command line carries the
+test's unique marker, and no file outside its workdir. The same attacks as notebooks,
+through the real grading path, are in tests/hostile/.
+"""
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MASTER = ROOT / "exercises" / "reinitialization" / "reinitialization.md"
+
+SANDBOX_MODULE = ROOT / "exercises" / "sandbox.py"
+
+_spec = importlib.util.spec_from_file_location("sandbox", SANDBOX_MODULE)
+sandbox = sys.modules["sandbox"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sandbox)
+
+
+@pytest.fixture
+def marker() -> str:
+    """A string unique to one test, put in command lines and file names."""
+    return f"sandbox-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+def processes_with(marker: str) -> list[str]:
+    """Command lines of the running processes that mention ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # ended meanwhile
+            continue
+        if marker in cmdline:
+            status = (entry / "status").read_text() if (entry / "status").exists() else ""
+            if "State:\tZ" not in status:
+                found.append(f"{entry.name}: {cmdline}")
+    return found
+
+
+def host_places(marker: str) -> list[Path]:
+    """Host paths a hostile script tries to create (all outside its workdir)."""
+    return [
+        Path("/tmp") / marker,
+        Path("/var/tmp") / marker,
+        Path.home() / marker,
+        ROOT / marker,
+        ROOT / "exercises" / marker,
+        ROOT / "lib" / marker,
+    ]
+
+
+def run_script(source: str, marker: str, workdir: Path, **limits) -> "sandbox.SandboxResult":
+    """Run a Python script in the sandbox; the marker is its first argument."""
+    limits = {"timeout": 20, "memory_mb": 1024, **limits}
+    argv = [sys.executable, "-c", textwrap.dedent(source), marker]
+    result = sandbox.run(argv, workdir=workdir, **limits)
+    assert processes_with(marker) == [], "processes outlived the sandbox"
+    return result
+
+
+def test_a_plain_run_reports_its_output_and_exit_status(marker, workdir):
+    result = run_script(
+        """
+        import sys
+        print("hello from", sys.argv[1])
+        print("on stderr", file=sys.stderr)
+        open("made-inside.txt", "w").write("kept")
+        """,
+        marker,
+        workdir,
+    )
+    assert result.status == "ok", result
+    assert result.returncode == 0
+    assert f"hello from {marker}" in result.output and "on stderr" in result.output
+    made = workdir / "made-inside.txt"
+    assert made.read_text() == "kept"
+    # run as root, the sandbox works as nobody and gives the folder back afterwards
+    assert made.stat().st_uid == os.geteuid() and workdir.stat().st_uid == os.geteuid()
+
+
+def test_os_exit_and_sys_exit_give_their_exit_status(marker, workdir):
+    result = run_script("import os; print('bye', flush=True); os._exit(3)", marker, workdir)
+    assert (result.status, result.returncode) == ("ok", 3)
+    assert "bye" in result.output
+    result = run_script("import sys; sys.exit('stopped on purpose')", marker, workdir)
+    assert (result.status, result.returncode) == ("ok", 1)
+    assert "stopped on purpose" in result.output
+    result = run_script("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", marker, workdir)
+    assert (result.status, result.returncode) == ("ok", 128 + 9)
+
+
+def test_an_infinite_loop_is_killed_at_the_timeout(marker, workdir):
+    start = time.monotonic()
+    result = run_script("while True: pass", marker, workdir, timeout=1.5)
+    assert result.status == "timeout" and result.returncode is None
+    assert 1.5 <= result.seconds < 1.5 + 5
+    assert time.monotonic() - start < 1.5 + 5
+    assert "killed after 1.5 s" in result.output
+
+
+def test_an_output_flood_is_cut_and_killed(marker, workdir):
+    result = run_script(
+        """
+        import sys
+        block = b"x" * (1 << 20)
+        for _ in range(100):  # 100 MB
+            sys.stdout.buffer.write(block)
+        print("finished", file=sys.stderr)
+        """,
+        marker,
+        workdir,
+        output_limit_bytes=100_000,
+    )
+    assert result.status == "output-limit" and result.returncode is None
+    assert result.output.startswith("x" * 100_000)
+    assert len(result.output) < 100_000 + 200
+    assert "finished" not in result.output
+    assert sum(f.stat().st_size for f in workdir.rglob("*")) == 0
+
+
+def test_a_64_gib_allocation_fails_cleanly(marker, workdir):
+    result = run_script("buffer = bytearray(64 << 30)", marker, workdir, memory_mb=512)
+    assert result.status == "memory", result
+    assert result.returncode == 1 and "MemoryError" in result.output
+
+
+def test_a_caught_allocation_failure_does_not_stop_the_program(marker, workdir):
+    result = run_script(
+        """
+        try:
+            buffer = bytearray(64 << 30)
+        except MemoryError:
+            print("no 64 GiB here")
+        """,
+        marker,
+        workdir,
+        memory_mb=512,
+    )
+    assert (result.status, result.returncode) == ("ok", 0)
+    assert "no 64 GiB here" in result.output
+
+
+def test_forked_sleepers_die_with_the_sandbox(marker, workdir):
+    result = run_script(
+        """
+        import os, time
+        for _ in range(300):
+            if os.fork() == 0:
+                time.sleep(1000)
+                os._exit(0)
+        print("forked 300")
+        """,
+        marker,
+        workdir,
+    )
+    assert (result.status, result.returncode) == ("ok", 0)
+    assert "forked 300" in result.output
+    # run_script checked that none of the 300 is still running
+
+
+def test_forked_sleepers_die_when_the_sandbox_times_out(marker, workdir):
+    result = run_script(
+        """
+        import os, time
+        for _ in range(50):
+            if os.fork() == 0:
+                break
+        time.sleep(1000)
+        """,
+        marker,
+        workdir,
+        timeout=1,
+    )
+    assert result.status == "timeout"
+
+
+def test_detached_daemons_do_not_outlive_the_sandbox(marker, workdir):
+    result = run_script(
+        """
+        import os, subprocess, sys, time
+        sleeper = [sys.executable, "-c", "import time; time.sleep(1000)", sys.argv[1]]
+        subprocess.Popen(sleeper, start_new_session=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+        if os.fork() == 0:  # classic double fork
+            os.setsid()
+            if os.fork() == 0:
+                os.closerange(0, 3)
+                time.sleep(1000)
+            os._exit(0)
+        time.sleep(0.3)
+        print("daemons started")
+        """,
+        marker,
+        workdir,
+    )
+    assert (result.status, result.returncode) == ("ok", 0)
+    assert "daemons started" in result.output
+
+
+def test_writing_outside_the_workdir_creates_nothing_on_the_host(marker, workdir):
+    places = host_places(marker)
+    result = run_script(
+        f"""
+        import os
+        for place in {[str(p) for p in places]!r}:
+            try:
+                with open(place, "w") as handle:
+                    handle.write("escaped")
+                print("wrote", place)
+            except OSError as error:
+                print("refused", place, type(error).__name__)
+        """,
+        marker,
+        workdir,
+    )
+    assert result.status == "ok"
+    for place in places:
+        assert not place.exists(), f"{place} was created on the host"
+    # the sandbox's own /tmp and home (in memory) take the writes that are allowed there
+    assert f"wrote /tmp/{marker}" in result.output
+    assert f"refused {ROOT / 'lib' / marker} OSError" in result.output
+
+
+def test_deleting_outside_the_workdir_has_no_effect(marker, workdir):
+    canaries = [Path("/tmp") / marker, ROOT / "_build" / marker, workdir.parent / marker]
+    for canary in canaries:
+        canary.parent.mkdir(parents=True, exist_ok=True)
+        canary.write_text("still here")
+    try:
+        result = run_script(
+            f"""
+            import os, shutil
+            for victim in {[str(c) for c in canaries]!r}:
+                try:
+                    os.remove(victim)
+                    print("removed", victim)
+                except OSError as error:
+                    print("could not remove", victim, type(error).__name__)
+            shutil.rmtree({str(ROOT / "lib")!r}, ignore_errors=True)
+            shutil.rmtree({str(ROOT / ".venv" / "bin")!r}, ignore_errors=True)
+            """,
+            marker,
+            workdir,
+        )
+        assert result.status == "ok"
+        for canary in canaries:
+            assert canary.read_text() == "still here"
+        assert (ROOT / "lib" / "mlintro" / "__init__.py").is_file()
+        assert Path(sys.executable).exists()
+    finally:
+        for canary in canaries:
+            canary.unlink(missing_ok=True)
+
+
+def test_solutions_the_project_and_host_folders_are_hidden(marker, workdir):
+    assert MASTER.is_file()
+    visible_on_host = Path("/tmp") / f"{marker}-host-file"
+    visible_on_host.write_text("host /tmp")
+    try:
+        result = run_script(
+            f"""
+            import json, os
+            seen = {{}}
+            for path in [{str(MASTER)!r}, {str(visible_on_host)!r}]:
+                try:
+                    open(path).read()
+                    seen[path] = "READ"
+                except OSError as error:
+                    seen[path] = type(error).__name__
+            listing = {{
+                folder: sorted(os.listdir(folder)) if os.path.isdir(folder) else None
+                for folder in [{str(ROOT)!r}, "/root", "/home", "/run"]
+            }}
+            print(json.dumps({{"seen": seen, "listing": listing, "uid": os.getuid()}}))
+            """,
+            marker,
+            workdir,
+        )
+    finally:
+        visible_on_host.unlink()
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["seen"] == {
+        str(MASTER): "FileNotFoundError",
+        str(visible_on_host): "FileNotFoundError",
+    }
+    # of the project, only what the notebook needs to run: the environment and lib/
+    assert set(report["listing"][str(ROOT)]) <= {".venv", "lib"}
+    assert report["listing"]["/home"] in ([], None) and report["listing"]["/run"] in ([], None)
+    for name in report["listing"]["/root"] or []:  # at most the way to the Python installation
+        assert Path(sys.base_prefix).resolve().is_relative_to(Path("/root") / name)
+    if os.geteuid() == 0:
+        assert report["uid"] == sandbox.SANDBOX_UID
+
+
+def test_the_course_package_imports_from_the_read_only_project(marker, workdir):
+    result = run_script(
+        """
+        import importlib.util, sys
+        spec = importlib.util.find_spec("mlintro")
+        print("mlintro at", spec.origin)
+        print("prefix", sys.prefix)
+        """,
+        marker,
+        workdir,
+    )
+    assert result.status == "ok", result.output
+    assert f"mlintro at {ROOT / 'lib' / 'mlintro' / '__init__.py'}" in result.output
+
+
+def test_the_environment_holds_no_secrets_of_the_machine(marker, workdir, monkeypatch):
+    secret = f"hunter2-{marker}"
+    monkeypatch.setenv("GRADER_API_TOKEN", secret)
+    monkeypatch.setenv("GITHUB_TOKEN", secret)
+    argv = [sys.executable, "-c", "import os, json; print(json.dumps(dict(os.environ)))", marker]
+    result = sandbox.run(
+        argv, workdir=workdir, timeout=20, memory_mb=1024, env={"CHOSEN_BY_CALLER": "yes"}
+    )
+    assert result.status == "ok"
+    environment = json.loads(result.output.strip().splitlines()[-1])
+    assert secret not in result.output
+    assert environment["CHOSEN_BY_CALLER"] == "yes"
+    assert {"PATH", "HOME", "LANG"} <= environment.keys()
+    # nothing but the minimal set, the caller's choice, and what Python's start-up adds
+    unexpected = environment.keys() - {"PATH", "HOME", "LANG", "TMPDIR", "PWD"}
+    unexpected -= {"PYTHONDONTWRITEBYTECODE", "CHOSEN_BY_CALLER"}
+    assert all(name not in os.environ or name in ("LANG", "PATH") for name in unexpected), (
+        unexpected
+    )
+
+
+def test_there_is_no_network(marker, workdir):
+    result = run_script(
+        """
+        import socket
+        print("interfaces", sorted(name for _, name in socket.if_nameindex()))
+        for host, port in [("pypi.org", 443), ("1.1.1.1", 53), ("8.8.8.8", 443)]:
+            try:
+                socket.create_connection((host, port), timeout=3).close()
+                print("CONNECTED", host)
+            except OSError as error:
+                print("no connection to", host, type(error).__name__)
+        """,
+        marker,
+        workdir,
+    )
+    assert result.status == "ok"
+    assert "interfaces ['lo']" in result.output
+    assert "CONNECTED" not in result.output
+    assert result.output.count("no connection to") == 3
+
+
+def test_mount_and_namespace_tricks_do_not_reveal_or_change_the_host(marker, workdir):
+    # the empty folders that hide the project, and what is mounted back inside them
+    covers = " ".join(str(folder) for folder in sandbox._hidden_folders([]))
+    script = f"""
+        import subprocess
+        for tricks in [
+            ["mount", "-o", "remount,rw", "/"],
+            ["sh", "-c", "umount -l {covers}"],
+            ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+             "umount -l {ROOT / "lib"} {covers}; mount -o remount,rw /; "
+             "mount -o remount,rw {ROOT / "lib"}; "
+             "cat {MASTER}; touch {ROOT / "lib" / marker} /{marker}"],
+        ]:
+            done = subprocess.run(tricks, capture_output=True, text=True)
+            print(tricks[0], done.returncode, done.stdout, done.stderr)
+        """
+    result = run_script(script, marker, workdir)
+    assert result.status == "ok"
+    assert "Hidden tests" not in result.output and "BEGIN" not in result.output
+    assert not (ROOT / "lib" / marker).exists() and not (Path("/") / marker).exists()
+
+
+def test_bad_arguments_are_refused_before_anything_runs(workdir):
+    with pytest.raises(ValueError, match="argv is empty"):
+        sandbox.run([], workdir=workdir, timeout=1, memory_mb=100)
+    with pytest.raises(ValueError, match="not an existing folder"):
+        sandbox.run(["true"], workdir=workdir / "missing", timeout=1, memory_mb=100)
+    with pytest.raises(ValueError, match="holds the project"):
+        sandbox.run(["true"], workdir=ROOT, timeout=1, memory_mb=100)
+    with pytest.raises(ValueError, match="must be positive"):
+        sandbox.run(["true"], workdir=workdir, timeout=0, memory_mb=100)
+
+
+def test_without_bubblewrap_nothing_runs_and_the_message_says_what_to_do(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(sandbox.SandboxUnavailable, match="make sandbox"):
+        sandbox.check.__wrapped__()
+
+
+def _user_namespaces_for(uid: int) -> bool:
+    probe = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+    probe += ["unshare", "--user", "--map-root-user", "true"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="switches to another user: needs root")
+def test_the_sandbox_works_for_a_normal_user_too(marker):
+    """Run by ``nobody`` with a Python it can reach, through user namespaces."""
+    python = shutil.which("python3", path="/usr/local/bin:/usr/bin")
+    if python is None or not _user_namespaces_for(sandbox.SANDBOX_UID):
+        pytest.skip("no system python3, or unprivileged user namespaces are blocked here")
+    workdir = Path(tempfile.mkdtemp(prefix=f"{marker}-"))  # pytest's folders are root's only
+    workdir.chmod(0o755)
+    shutil.chown(workdir, sandbox.SANDBOX_UID, sandbox.SANDBOX_UID)
+    try:
+        _run_as_nobody(python, workdir, marker)
+    finally:
+        shutil.rmtree(workdir)
+
+
+def _run_as_nobody(python: str, workdir: Path, marker: str) -> None:
+    places = host_places(marker)
+    hostile = textwrap.dedent(
+        f"""
+        import os, subprocess, sys, time
+        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(1000)", sys.argv[1]],
+                         start_new_session=True)
+        for place in {[str(p) for p in places]!r}:
+            try:
+                open(place, "w").write("escaped")
+            except OSError:
+                pass
+        try:
+            open({str(MASTER)!r}).read()
+            print("READ MASTER")
+        except OSError:
+            pass
+        print("uid", os.getuid(), "env", sorted(os.environ))
+        """
+    )
+    driver = textwrap.dedent(
+        f"""
+        import importlib.util, json, sys
+        from pathlib import Path
+        spec = importlib.util.spec_from_file_location("sandbox", {str(SANDBOX_MODULE)!r})
+        sandbox = sys.modules["sandbox"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sandbox)
+        result = sandbox.run([sys.executable, "-c", {hostile!r}, {marker!r}],
+                             workdir=Path({str(workdir)!r}), timeout=20, memory_mb=1024)
+        print(json.dumps(result.__dict__))
+        """
+    )
+    command = ["setpriv", f"--reuid={sandbox.SANDBOX_UID}", f"--regid={sandbox.SANDBOX_UID}"]
+    command += ["--clear-groups", "--", python, "-c", driver]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["status"] == "ok", result
+    assert f"uid {sandbox.SANDBOX_UID}" in result["output"]
+    assert "READ MASTER" not in result["output"]
+    assert processes_with(marker) == []
+    for place in places:
+        assert not place.exists()
