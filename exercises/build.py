@@ -7,17 +7,22 @@ For every master ``exercises/<name>/<name>.md`` this script
    and ``requirements-autograder.txt`` (the pinned third-party packages ``mlintro``
    needs, taken from ``requirements.txt``);
 2. runs ``otter assign``, which writes the student and autograder versions and runs
-   the reference solution against every public and hidden test (it fails otherwise);
-3. copies the results to stable paths: ``exercises/student/<name>.ipynb`` (the page in
-   the book, without solutions or hidden tests) and
-   ``_build/exercises/<name>-autograder.zip`` (for ``otter run`` and Gradescope).
+   the reference solution against the public checks (it fails otherwise);
+3. adds the judge to the autograder zip (``judge.py``, ``collect.py`` and the otter plugin
+   ``judge_plugin.py`` at its root, the plugin named in ``otter_config.json``), so that
+   Gradescope grades with the same graded checks as ``make grade``;
+4. checks that the judge gives the reference solution full marks and the blank student
+   notebook zero (the solution's answers collected in a child process);
+5. copies the results to stable paths: ``exercises/student/<name>.ipynb`` (the page in
+   the book, without solutions or graded checks) and
+   ``_build/exercises/<name>-autograder.zip`` (for Gradescope).
 
 The student notebooks are committed, like the paired lesson notebooks in ``book/``:
 Binder and Colab open notebooks from the repository. ``tests/test_exercises.py`` checks
 that a rebuild reproduces them. Everything else written here is build output, git-ignored.
 
 Usage: ``python exercises/build.py [--no-run-tests] [NAME ...]`` (all masters by default;
-``--no-run-tests`` skips step 2's check, e.g. for a Binder ``postBuild``).
+``--no-run-tests`` skips the checks of steps 2 and 4).
 """
 
 import argparse
@@ -27,6 +32,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +42,7 @@ BUILD = ROOT / "_build" / "exercises"
 STUDENT = EXERCISES / "student"
 # what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
 PUBLIC_LABEL = "(public checks only)"
+JUDGE_FILES = ("judge.py", "collect.py", "judge_plugin.py")  # the zip's root, not files/
 OTTER_REQUIREMENT = "otter-grader==7.0.0"  # as pinned in requirements.txt
 AUTOGRADER_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib", "ipywidgets")
 
@@ -108,6 +116,59 @@ def prepare_for_launch(name: str, notebook: dict) -> dict:
     return notebook
 
 
+def add_judge(zip_path: Path, name: str) -> None:
+    """Put the judge and its otter plugin into the autograder zip and name the plugin."""
+    with zipfile.ZipFile(zip_path) as archive:
+        members = {m: archive.read(m) for m in archive.namelist()}
+    config = json.loads(members["otter_config.json"])
+    config["plugins"] = [{"judge_plugin.JudgePlugin": {"assignment": name}}]
+    members["otter_config.json"] = json.dumps(config, indent=2).encode()
+    for file in JUDGE_FILES:
+        members[file] = (EXERCISES / file).read_bytes()
+    points = {
+        Path(m).stem: float(re.search(rb"^points = ([0-9.]+)$", data, re.M)[1])
+        for m, data in members.items()
+        if re.fullmatch(r"tests/[^/]+\.py", m)
+    }
+    judged = _judge_module().POINTS[name]
+    if points != {q: float(p) for q, p in judged.items()}:
+        raise SystemExit(f"{name}: points in the master {points} differ from judge.py {judged}")
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in sorted(members.items()):
+            archive.writestr(member, data)
+
+
+def _judge_module():
+    sys.path.insert(0, str(EXERCISES))
+    import judge
+
+    return judge
+
+
+def check_judge(name: str, solved: Path, blank: Path) -> None:
+    """Fail unless the judge gives the solved notebook full marks and the blank one zero."""
+    judge = _judge_module()
+    for notebook, full in [(solved, True), (blank, False)]:
+        with tempfile.TemporaryDirectory() as tmp:
+            answers = Path(tmp) / "answers.json"
+            seed = 12345
+            subprocess.run(
+                [sys.executable, EXERCISES / "collect.py", notebook, name, str(seed), answers],
+                check=True,
+                cwd=tmp,
+                capture_output=True,
+            )
+            data, problem = judge.load_answers(answers)
+            verdicts = judge.judge(name, seed, data)
+        wrong = {
+            q: v.message for q, v in verdicts.items() if v.passed != full or problem is not None
+        }
+        if wrong:
+            kind = "the reference solution fails" if full else "the blank notebook scores on"
+            raise SystemExit(f"{name}: {kind} {wrong}")
+    print(f"{name}: the judge gives the solution full marks and the blank notebook zero")
+
+
 def build(name: str, master: Path, *, run_tests: bool = True) -> None:
     """Convert, assign and publish one exercise."""
     work = BUILD / name
@@ -135,6 +196,9 @@ def build(name: str, master: Path, *, run_tests: bool = True) -> None:
     zips = sorted((dist / "autograder").glob(f"{name}-autograder_*.zip"))
     if len(zips) != 1:
         raise SystemExit(f"expected one autograder zip in {dist / 'autograder'}, found {zips}")
+    add_judge(zips[0], name)
+    if run_tests:
+        check_judge(name, dist / "autograder" / f"{name}.ipynb", dist / "student" / f"{name}.ipynb")
     shutil.copyfile(zips[0], BUILD / f"{name}-autograder.zip")
     STUDENT.mkdir(exist_ok=True)
     student = label_public_checks(json.loads((dist / "student" / f"{name}.ipynb").read_text()))

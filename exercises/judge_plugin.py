@@ -1,0 +1,138 @@
+"""otter-grader plugin that makes the autograder zip grade with the judge, as ``make grade`` does.
+
+Built into every ``<name>-autograder.zip`` (``otter_config.json``: ``"plugins":
+["judge_plugin.JudgePlugin"]``) next to ``judge.py`` and ``collect.py``. Gradescope runs
+``python /autograder/source/run_otter.py``, so ``/autograder/source`` is on ``sys.path`` and
+``otter run``'s process imports this plugin before the student's notebook runs. Then:
+
+1. ``__init__`` (otter process, no student code yet): imports the judge and everything it
+   uses (NumPy, JAX, ``mlintro`` from the zip's ``files/``), compiles its training, and
+   deletes ``judge.py`` from disk, so the kernel that runs the notebook cannot read the
+   graded checks. It also replaces the ``pickle`` that otter would use to read the kernel's
+   results file: that file is written by the student's process, and unpickling it would run
+   whatever code it names in this process. The plugin builds the results itself.
+2. ``before_grading``: deletes a submitted ``.OTTER_LOG`` (otter would unpickle it too).
+3. ``before_execution``: picks a seed with :mod:`secrets` and appends one cell to the
+   notebook that runs ``collect.py``'s source on the notebook's globals and writes plain
+   JSON answers.
+4. ``after_grading``: reads the JSON (size-limited) and judges it here, with the references
+   computed in this process; each question's score and message come from the judge.
+
+The public tests in the zip's ``tests/`` still run in the kernel (otter appends them); they
+decide nothing. Limits (Gradescope): the kernel runs as the same user in the same container
+as this process. The judge's source is gone from disk and its modules are imported before
+the kernel starts, but a kernel with the rights to read another process's memory or to
+change files this process imports later could still interfere; ``make grade``'s sandbox
+does not have that gap.
+"""
+
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from otter.plugins import AbstractOtterPlugin
+from otter.test_files import GradingResults
+from otter.test_files.abstract_test import TestCase, TestCaseResult, TestFile
+
+HERE = Path(__file__).resolve().parent
+ANSWERS = ".judge-answers.json"
+
+
+class JudgedQuestion(TestFile):
+    """One question's result as the judge gave it, in otter's form."""
+
+    @classmethod
+    def from_file(cls, path: str) -> "JudgedQuestion":  # noqa: D102
+        raise NotImplementedError
+
+    @classmethod
+    def from_metadata(cls, s: Any, path: str) -> "JudgedQuestion":  # noqa: D102
+        raise NotImplementedError
+
+    def run(self, global_environment: dict[str, Any]) -> None:  # noqa: D102
+        raise NotImplementedError
+
+
+class _ResultsInsteadOfPickle:
+    """Stands in for the ``pickle`` module in ``otter.execute``: never unpickles."""
+
+    def __init__(self, results: GradingResults) -> None:
+        self.results = results
+
+    def load(self, handle: Any) -> GradingResults:
+        return self.results
+
+
+class JudgePlugin(AbstractOtterPlugin):
+    """Collect answers in the kernel, judge them in the ``otter run`` process."""
+
+    def __init__(self, submission_path: str, submission_metadata: Any, plugin_config: Any):
+        super().__init__(submission_path, submission_metadata, plugin_config)
+        files = HERE / "files"
+        if files.is_dir() and str(files) not in sys.path:
+            sys.path.insert(0, str(files))  # mlintro, as the zip ships it
+        import judge  # the graded checks, read before any student code runs
+
+        self.judge = judge
+        self.collector = (HERE / "collect.py").read_text()
+        judge.warm_up()
+        for secret in [HERE / "judge.py", HERE / "__pycache__"]:
+            if secret.is_dir():
+                shutil.rmtree(secret, ignore_errors=True)
+            elif secret.exists():
+                secret.unlink()
+        self.assignment = str(plugin_config.get("assignment"))
+        self.seed = secrets.randbelow(2**31)
+        self.answers = Path(submission_path).resolve().parent / ANSWERS
+        self.results = GradingResults([])
+        import otter.execute
+
+        otter.execute.pickle = _ResultsInsteadOfPickle(self.results)
+
+    def before_grading(self, config: Any) -> None:
+        """Remove files otter would unpickle and stale answers."""
+        for name in [".OTTER_LOG", ANSWERS]:
+            path = self.answers.parent / name
+            if path.exists():
+                path.unlink()
+
+    def before_execution(self, submission: Any) -> Any:
+        """Append the collection cell to the notebook."""
+        import nbformat
+
+        source = (
+            f"_judge_collect = {{'__name__': 'judge_collect'}}\n"
+            f"exec(compile({self.collector!r}, 'collect.py', 'exec'), _judge_collect)\n"
+            f"_judge_collect['write_answers']({self.assignment!r}, {self.seed}, globals(), "
+            f"{str(self.answers)!r})\n"
+        )
+        submission.cells.append(nbformat.v4.new_code_cell(source))
+        return submission
+
+    def after_grading(self, results: GradingResults) -> None:
+        """Judge the collected answers; put one result per question into ``results``."""
+        data, problem = self.judge.load_answers(self.answers)
+        verdicts = self.judge.judge(self.assignment, self.seed, data if problem is None else {})
+        results.results = {}
+        for question, verdict in verdicts.items():
+            message = verdict.message if problem is None else problem
+            case = TestCase(
+                name=f"{question} graded checks",
+                body="",
+                hidden=True,
+                points=verdict.points,
+                success_message="passed",
+                failure_message=None,
+            )
+            test = JudgedQuestion(question, question, [case], all_or_nothing=True)
+            test.test_case_results = [
+                TestCaseResult(test_case=case, message=message, passed=verdict.passed)
+            ]
+            results.results[question] = test
+        try:
+            os.unlink(self.answers)
+        except OSError:
+            pass
