@@ -14,7 +14,20 @@ BOOK_DEPS += exercises
 # the grading tests in `make unit` (tests/test_exercises.py) use the built zips
 unit: exercises
 
-.PHONY: exercises grade bench-grading
+.PHONY: exercises grade bench-grading sandbox
+
+# Submissions run in a bubblewrap sandbox (exercises/sandbox.py), never without it:
+# Debian's bubblewrap is installed where `bwrap` is missing (prlimit and setpriv come with
+# util-linux). The sandbox tests in `make unit` need it too.
+unit grade bench-grading: sandbox
+
+sandbox:
+	@if ! command -v bwrap >/dev/null; then \
+	  echo "installing Debian's bubblewrap (the grading sandbox)"; \
+	  $(SUDO) apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	fi
+	@bwrap --version
 
 exercises: $(EX_STUDENT) $(EX_ZIPS)
 
