@@ -6,6 +6,7 @@ test's unique marker, and no file outside its workdir. The same attacks as noteb
 through the real grading path, are in tests/hostile/.
 """
 
+import csv
 import importlib.util
 import json
 import os
@@ -399,10 +400,16 @@ def test_mount_and_namespace_tricks_do_not_reveal_or_change_the_host(marker, wor
             done = subprocess.run(tricks, capture_output=True, text=True)
             print(tricks[0], done.returncode, done.stdout, done.stderr)
         """
-    result = run_script(script, marker, workdir)
-    assert result.status == "ok"
-    assert "Hidden tests" not in result.output and "BEGIN" not in result.output
-    assert not (ROOT / "lib" / marker).exists() and not (Path("/") / marker).exists()
+    escapes = [ROOT / "lib" / marker, Path("/") / marker]
+    try:
+        result = run_script(script, marker, workdir)
+        assert result.status == "ok"
+        assert "Hidden tests" not in result.output and "BEGIN" not in result.output
+        for escape in escapes:
+            assert not escape.exists()
+    finally:
+        for escape in escapes:
+            escape.unlink(missing_ok=True)
 
 
 def test_bad_arguments_are_refused_before_anything_runs(workdir):
@@ -488,3 +495,98 @@ def _run_as_nobody(python: str, workdir: Path, marker: str) -> None:
     assert processes_with(marker) == []
     for place in places:
         assert not place.exists()
+
+
+# ---- hostile notebooks through the real grading path (exercises/grade.py) -------------------
+
+_hostile_spec = importlib.util.spec_from_file_location(
+    "make_hostile", ROOT / "tests" / "hostile" / "make_hostile.py"
+)
+make_hostile = importlib.util.module_from_spec(_hostile_spec)
+_hostile_spec.loader.exec_module(make_hostile)
+GRADING_TIMEOUT = 30  # seconds per notebook; the blank notebooks need a few
+
+
+@pytest.fixture(scope="module")
+def hostile_grading(tmp_path_factory):
+    """Grade every hostile notebook once with exercises/grade.py; return what it left."""
+    marker = f"sandbox-test-{uuid.uuid4().hex}"
+    base = tmp_path_factory.mktemp("hostile")
+    submissions, out = base / "submissions", base / "out"
+    submissions.mkdir()
+    out.mkdir()
+    targets = [*host_places(marker), out / marker, submissions / marker]
+    canary_dir = ROOT / "_build" / f"{marker}-canary-dir"
+    victims = [
+        Path("/tmp") / f"{marker}-canary",
+        Path.home() / f"{marker}-canary",
+        out / f"{marker}-canary",
+        submissions / f"{marker}-canary",
+        canary_dir,
+    ]
+    expected = make_hostile.write_notebooks(
+        submissions, marker=marker, targets=targets, victims=[*victims, *submissions.iterdir()]
+    )
+    for victim in victims[:-1]:
+        victim.write_text("still here")
+    canary_dir.mkdir(parents=True)
+    (canary_dir / "file").write_text("still here")
+    originals = {path: path.read_bytes() for path in submissions.iterdir()}
+    secret = f"{marker}-secret"
+    env = {**os.environ, "GRADING_SECRET_TOKEN": secret}
+    command = [sys.executable, str(ROOT / "exercises" / "grade.py"), str(submissions), str(out)]
+    command += ["--workers", "2", "--timeout", str(GRADING_TIMEOUT)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+        leftovers = {
+            "processes": processes_with(marker),
+            "created": [str(path) for path in targets if path.exists()],
+            "damaged": [
+                str(path)
+                for path in [*victims[:-1], canary_dir / "file"]
+                if not path.exists() or path.read_text() != "still here"
+            ]
+            + [str(path) for path, data in originals.items() if path.read_bytes() != data],
+        }
+        with open(out / "gradebook.csv") as handle:
+            rows = {row["submission"]: row for row in csv.DictReader(handle)}
+        logs = {path.name: path.read_text() for path in (out / "logs").iterdir()}
+        yield {
+            "done": done,
+            "expected": expected,
+            "rows": rows,
+            "logs": logs,
+            "leftovers": leftovers,
+            "secret": secret,
+        }
+    finally:
+        for path in [*targets, *victims[:-1]]:
+            path.unlink(missing_ok=True)
+        shutil.rmtree(canary_dir, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_hostile_notebooks_leave_nothing_behind(hostile_grading):
+    assert hostile_grading["done"].returncode == 0, hostile_grading["done"].stderr
+    assert hostile_grading["leftovers"] == {"processes": [], "created": [], "damaged": []}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", sorted(make_hostile.CASES))
+def test_each_hostile_notebook_gets_one_row_with_a_clear_status(hostile_grading, case):
+    row = hostile_grading["rows"][f"{case}.ipynb"]
+    assert row["status"] == hostile_grading["expected"][f"{case}.ipynb"], row
+    assert float(row["score"]) == 0.0  # blank answers: nothing to gain from the attack
+    if row["status"] != "graded":
+        assert row["message"], "a row that is not graded must say why"
+
+
+@pytest.mark.slow
+def test_hostile_notebooks_find_no_secrets_solutions_or_network(hostile_grading):
+    log = hostile_grading["logs"]["09-peek.log"]
+    assert "ENVIRONMENT" in log and "no network" in log  # the cell ran
+    assert hostile_grading["secret"] not in "".join(hostile_grading["logs"].values())
+    assert "CONNECTED" not in log
+    # collect.py is mounted on purpose (it runs the notebook; it decides no score)
+    read = [line.split()[1] for line in log.splitlines() if line.startswith("READ ")]
+    assert read == [str(ROOT / "exercises" / "collect.py")]
