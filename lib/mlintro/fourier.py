@@ -10,13 +10,16 @@ The lesson relaxes it one step at a time, and every step is a function here:
 
 1. :func:`cosine_coefficients`: the coefficients a_n from the integral formula;
 2. :func:`fit_coefficients`: a_n fitted to data by linear least squares;
-3. :func:`fit_frequencies`: the frequencies k_n fitted too (nonlinear least squares);
-4. :func:`fit_activation_expansion`: another basis function (tanh) with offsets b_n,
-   which is exactly a network with one hidden layer (see :func:`to_network`).
+3. :func:`fit_frequencies`: the frequencies k_n fitted too (nonlinear least squares),
+   optionally the offsets b_n as well;
+4. :func:`fit_activation_expansion`: another basis function (tanh), with or without
+   offsets b_n; with them it is exactly a network with one hidden layer (see
+   :func:`to_network`).
 
 All of them return an :class:`Expansion`, evaluated by :func:`evaluate`.
 :func:`hidden_layers` returns what the hidden layers of a deeper network compute:
-the basis the next layer works in.
+the basis the next layer works in; :func:`fit_network` fits a network of any
+depth by the same nonlinear least squares.
 """
 
 from collections.abc import Callable
@@ -25,10 +28,11 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.flatten_util import ravel_pytree
 from scipy.integrate import quad
 from scipy.optimize import least_squares
 
-from .models import Activation, Params
+from .models import Activation, Params, predict
 
 __all__ = [
     "Expansion",
@@ -39,6 +43,7 @@ __all__ = [
     "fit_activation_expansion",
     "fit_coefficients",
     "fit_frequencies",
+    "fit_network",
     "hidden_layers",
     "rms_error",
     "to_network",
@@ -58,6 +63,32 @@ class Expansion(NamedTuple):
     """k1, ..., kN: the input weights (1, 2, ..., N in a Fourier series)."""
     offsets: np.ndarray
     """b1, ..., bN: the biases inside the basis function (0 in a Fourier series)."""
+
+    @property
+    def constant(self) -> float:
+        """The constant term a0 / 2 (the output bias of the network)."""
+        return float(self.coefficients[0]) / 2
+
+    @property
+    def term_coefficients(self) -> np.ndarray:
+        """a1, ..., aN, one per basis function (the output weights of the network)."""
+        return self.coefficients[1:]
+
+    def truncated(self, n_terms: int) -> "Expansion":
+        """Keep the constant and the first ``n_terms`` terms.
+
+        Examples
+        --------
+        >>> cosine_expansion(np.array([2.0, 0.5, 0.25])).truncated(1)
+        Expansion(coefficients=array([2. , 0.5]), frequencies=array([1.]), offsets=array([0.]))
+        """
+        if not 0 <= n_terms <= len(self.frequencies):
+            raise ValueError(f"n_terms must be in [0, {len(self.frequencies)}], got {n_terms}")
+        return Expansion(
+            self.coefficients[: n_terms + 1],
+            self.frequencies[:n_terms],
+            self.offsets[:n_terms],
+        )
 
 
 def _expansion(
@@ -251,14 +282,18 @@ def _nonlinear_fit(
 
 
 def fit_frequencies(
-    t: np.ndarray, y: np.ndarray, *, start: Expansion, **options: object
+    t: np.ndarray,
+    y: np.ndarray,
+    *,
+    start: Expansion,
+    fit_offsets: bool = False,
+    **options: object,
 ) -> Expansion:
     """Fit coefficients and real-valued frequencies of a cosine expansion.
 
-    y = a0 / 2 + sum_n a_n cos(k_n t) is no longer linear in the parameters, so
-    the fit is nonlinear least squares (:func:`scipy.optimize.least_squares`,
-    with the exact Jacobian from :func:`jax.jacfwd`). The offsets stay those of
-    ``start`` (zero for a cosine series).
+    y = a0 / 2 + sum_n a_n cos(k_n t + b_n) is no longer linear in the parameters,
+    so the fit is nonlinear least squares (:func:`scipy.optimize.least_squares`,
+    with the exact Jacobian from :func:`jax.jacfwd`).
 
     Parameters
     ----------
@@ -268,13 +303,16 @@ def fit_frequencies(
         Where the fit starts, e.g. the result of :func:`fit_coefficients`: then
         the fitted expansion is never worse on the data than ``start``, because
         the solver only accepts steps that lower the sum of squared errors.
+    fit_offsets
+        Fit the offsets b_n too; otherwise they stay those of ``start`` (zero
+        for a cosine series).
     **options
         Passed on to :func:`scipy.optimize.least_squares`.
 
     Returns
     -------
     Expansion
-        Fitted coefficients and frequencies, the offsets of ``start``.
+        Fitted coefficients and frequencies; fitted offsets, or those of ``start``.
 
     Examples
     --------
@@ -287,7 +325,7 @@ def fit_frequencies(
     >>> fit.coefficients.round(6), fit.frequencies.round(6)
     (array([2., 2.]), array([1.3]))
     """
-    return _nonlinear_fit(t, y, start, jnp.cos, fit_offsets=False, options=options)
+    return _nonlinear_fit(t, y, start, jnp.cos, fit_offsets=fit_offsets, options=options)
 
 
 def fit_activation_expansion(
@@ -297,6 +335,7 @@ def fit_activation_expansion(
     key: jax.Array,
     n_terms: int = 3,
     activation: Activation = jnp.tanh,
+    fit_offsets: bool = True,
     scale: float = 0.1,
     **options: object,
 ) -> Expansion:
@@ -306,6 +345,8 @@ def fit_activation_expansion(
     a network with one hidden layer of three neurons (see :func:`to_network`).
     The start is ``scale`` times standard normal numbers drawn from ``key``,
     and the fit nonlinear least squares with a :func:`jax.jacfwd` Jacobian.
+    With ``fit_offsets=False`` the offsets b_n stay zero: every basis function
+    is centred at x = 0.
 
     Parameters
     ----------
@@ -317,6 +358,9 @@ def fit_activation_expansion(
         Number of basis functions (hidden neurons).
     activation
         The basis (activation) function g.
+    fit_offsets
+        Fit the offsets b_n; if False they are zero. The same ``key`` gives the
+        same start for the other parameters either way.
     scale
         Standard deviation of the random start.
     **options
@@ -338,8 +382,9 @@ def fit_activation_expansion(
         raise ValueError(f"n_terms must be at least 1, got {n_terms}")
     p0 = scale * np.asarray(jax.random.normal(key, (3 * n_terms + 1,)))
     coefficients = p0[: n_terms + 1] * np.r_[2.0, np.ones(n_terms)]  # constant term p0[0]
-    start = Expansion(coefficients, p0[n_terms + 1 : 2 * n_terms + 1], p0[2 * n_terms + 1 :])
-    return _nonlinear_fit(x, y, start, activation, fit_offsets=True, options=options)
+    offsets = p0[2 * n_terms + 1 :] if fit_offsets else np.zeros(n_terms)
+    start = Expansion(coefficients, p0[n_terms + 1 : 2 * n_terms + 1], offsets)
+    return _nonlinear_fit(x, y, start, activation, fit_offsets=fit_offsets, options=options)
 
 
 def rms_error(
@@ -422,3 +467,62 @@ def hidden_layers(
         inputs = activation(inputs @ weights + bias)
         outputs.append(np.asarray(inputs))
     return outputs
+
+
+def fit_network(
+    params: Params,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    activation: Activation = jnp.tanh,
+    **options: object,
+) -> Params:
+    """Fit a one-input, one-output network of any depth by nonlinear least squares.
+
+    Every weight and bias is a parameter of :func:`scipy.optimize.least_squares`
+    (flattened with :func:`jax.flatten_util.ravel_pytree`), with the exact
+    Jacobian of the residuals from :func:`jax.jacfwd`: the method of the
+    ten-parameter fit, for any layer sizes.
+
+    Parameters
+    ----------
+    params
+        Starting ``(W, b)`` pairs, e.g. from :func:`mlintro.models.init_params`.
+    x, y
+        1-D data.
+    activation
+        The hidden layers' activation function.
+    **options
+        Passed on to :func:`scipy.optimize.least_squares`.
+
+    Returns
+    -------
+    list of (W, b)
+        The fitted parameters, in the shapes of ``params``.
+
+    Examples
+    --------
+    >>> from mlintro import data, models
+    >>> start = models.init_params(jax.random.key(0), (1, 2, 2, 1))
+    >>> fitted = fit_network(start, data.X, data.Y, max_nfev=200)
+    >>> [(w.shape, b.shape) for w, b in fitted] == [(w.shape, b.shape) for w, b in start]
+    True
+    >>> bool(np.sqrt(np.mean((models.predict(fitted, data.X) - data.Y) ** 2)) < 1e-2)
+    True
+    """
+    x, y = jnp.asarray(x, dtype=jnp.float64), jnp.asarray(y, dtype=jnp.float64)
+    if x.ndim != 1 or x.shape != y.shape:
+        raise ValueError(f"x and y must be 1-D of equal length, got {x.shape} and {y.shape}")
+    flat, unflatten = ravel_pytree(params)
+
+    def residuals(p: jax.Array) -> jax.Array:
+        return y - predict(unflatten(p), x, activation=activation)
+
+    fun, jac = jax.jit(residuals), jax.jit(jax.jacfwd(residuals))
+    result = least_squares(
+        lambda p: np.asarray(fun(p)),
+        np.asarray(flat, dtype=np.float64),
+        jac=lambda p: np.asarray(jac(p)),
+        **options,
+    )
+    return unflatten(jnp.asarray(result.x))
