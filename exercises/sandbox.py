@@ -51,6 +51,7 @@ __all__ = [
     "PROCESS_LIMIT",
     "SANDBOX_UID",
     "SandboxResult",
+    "SandboxStillRunning",
     "SandboxUnavailable",
     "check",
     "run",
@@ -82,6 +83,10 @@ KILL_WAIT_SECONDS = 30
 
 class SandboxUnavailable(RuntimeError):
     """Bubblewrap is missing or cannot create a sandbox on this machine."""
+
+
+class SandboxStillRunning(RuntimeError):
+    """Processes of a sandbox did not end after SIGKILL (the kernel did not tear it down)."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,9 @@ def run(
     SandboxUnavailable
         If ``bwrap`` is missing or cannot create namespaces here; the message says what
         to install or change. Nothing is run unsandboxed.
+    SandboxStillRunning
+        If processes of the sandbox survive SIGKILL for ``KILL_WAIT_SECONDS`` (a kernel
+        problem; ``workdir`` is then left to ``nobody``).
     ValueError
         If an argument is unusable (empty ``argv``, missing ``workdir``, limits <= 0).
     """
@@ -180,13 +188,16 @@ def run(
         read_only=[Path(path) for path in read_only],
     )
     owner = workdir.stat()
-    as_root = os.geteuid() == 0
-    if as_root:
+    give_back = os.geteuid() == 0
+    if give_back:
         _chown_tree(workdir, SANDBOX_UID, SANDBOX_UID)
     try:
         return _supervise(command, timeout=timeout, output_limit_bytes=output_limit_bytes)
+    except SandboxStillRunning:
+        give_back = False  # a live process could swap a folder for a link during the walk
+        raise
     finally:
-        if as_root:  # every sandboxed process is dead by now: nothing can race the walk
+        if give_back:  # every sandboxed process is dead by now: nothing can race the walk
             _chown_tree(workdir, owner.st_uid, owner.st_gid)
 
 
@@ -209,7 +220,7 @@ def check() -> None:
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"{tool} (util-linux) is not installed: install util-linux")
     command = [*_namespace_flags(), "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
-    command += ["--", "/bin/true"]
+    command += ["--", *_drop_to_sandbox_user(), "/bin/true"]
     try:
         completed = subprocess.run(
             command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
@@ -222,8 +233,7 @@ def check() -> None:
             "and submissions are never run without it. "
             + (
                 "Run as root, bwrap needs CAP_SYS_ADMIN: in Docker, start the container "
-                "with --privileged (or --cap-add SYS_ADMIN --security-opt seccomp=unconfined "
-                "--security-opt apparmor=unconfined), or grade outside the container."
+                "with --privileged, or grade outside the container."
                 if os.geteuid() == 0
                 else "Run as a normal user, bwrap needs unprivileged user namespaces: on "
                 "Ubuntu 23.10 and later `sudo sysctl -w "
@@ -246,10 +256,28 @@ def _namespace_flags() -> list[str]:
     return flags
 
 
+def _drop_to_sandbox_user() -> list[str]:
+    """Return the command prefix that makes root's sandboxed command run as SANDBOX_UID."""
+    if os.geteuid() != 0:
+        return []
+    return [
+        "setpriv",
+        f"--reuid={SANDBOX_UID}",
+        f"--regid={SANDBOX_UID}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--",
+    ]
+
+
 def _hidden_folders(hide: Sequence[Path]) -> list[Path]:
     """Return the existing host folders replaced by empty ones, outermost first."""
     top = Path(*ROOT.parts[:2])
-    candidates = [ROOT, Path.home(), *map(Path, HIDDEN_FOLDERS), *map(Path, hide)]
+    candidates = [ROOT, *map(Path, HIDDEN_FOLDERS), *map(Path, hide)]
+    try:
+        candidates.append(Path.home())
+    except (KeyError, RuntimeError):  # no HOME and no passwd entry: nothing more to hide
+        pass
     if top.name not in SYSTEM_FOLDERS:
         candidates.append(top)
     folders = set()
@@ -316,10 +344,7 @@ def _bwrap_command(
     }
     for name, value in variables.items():
         command += ["--setenv", name, value]
-    command += ["--"]
-    if os.geteuid() == 0:
-        command += ["setpriv", f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_UID}"]
-        command += ["--clear-groups", "--inh-caps=-all", "--"]
+    command += ["--", *_drop_to_sandbox_user()]
     command += [
         "prlimit",
         f"--as={memory_mb << 20}",
@@ -458,7 +483,7 @@ def _kill_and_wait(pidfd: int) -> None:
         # readable once the process has exited, which for a PID namespace's init is after
         # the kernel has killed and reaped every other process in it
         if not select.select([pidfd], [], [], KILL_WAIT_SECONDS)[0]:
-            raise RuntimeError(
+            raise SandboxStillRunning(
                 f"the sandbox's processes did not end {KILL_WAIT_SECONDS} s after SIGKILL"
             )
     finally:
