@@ -99,3 +99,25 @@ def test_draw_network_has_a_circle_per_neuron_and_a_line_per_connection(layer_si
     texts = [t.get_text() for t in ax.texts]
     assert "input x" in texts and any(t.startswith("output y") for t in texts)
     assert texts.count("tanh") == sum(layer_sizes[1:-1])
+
+
+def test_plot_eigenvalues_shows_sizes_on_a_log_scale_and_marks_negative_ones():
+    ax = plotting.plot_eigenvalues({"H": np.array([3.0, -1e-6, 1e-9]), "G": np.array([1.0, 2.0])})
+    assert ax.get_yscale() == "log"
+    assert all(labels(ax))
+    assert legend_texts(ax) == ["H", "G", "negative (hollow)"]
+    hollow = [line for line in ax.lines if line.get_fillstyle() == "none" and len(line.get_xdata())]
+    assert len(hollow) == 1
+    np.testing.assert_array_equal(hollow[0].get_xdata(), [1])  # sorted: -1e-6 is the first
+    np.testing.assert_array_equal(hollow[0].get_ydata(), [1e-6])  # plotted by its size
+
+
+def test_plot_eigenvectors_labels_rows_and_columns_and_prints_components():
+    vectors = np.eye(10)[:, :3] * np.array([1.0, -1.0, 1.0])
+    ax = plotting.plot_eigenvectors(np.array([1e-9, 1e-3, 2.0]), vectors)
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(plotting.PARAMETER_NAMES)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1.0e-09", "1.0e-03", "2.0e+00"]
+    assert sorted(t.get_text() for t in ax.texts) == ["-1.00", "1.00", "1.00"]
+    assert all(labels(ax))
+    with pytest.raises(ValueError, match="shape"):
+        plotting.plot_eigenvectors(np.array([1.0, 2.0]), vectors)

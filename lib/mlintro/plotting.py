@@ -16,6 +16,8 @@ from .models import PARAMETER_NAMES
 __all__ = [
     "draw_network",
     "plot_activation",
+    "plot_eigenvalues",
+    "plot_eigenvectors",
     "plot_extrapolation",
     "plot_fit",
     "plot_losses",
@@ -224,4 +226,135 @@ def draw_network(
     )
     ax.set_aspect("equal")
     ax.axis("off")
+    return ax
+
+
+def plot_eigenvalues(
+    spectra: Mapping[str, np.ndarray],
+    *,
+    ylabel: str = "|eigenvalue|",
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot the sizes of one or more sets of eigenvalues on a logarithmic scale.
+
+    Positive eigenvalues are filled markers, negative ones hollow, so that the
+    sign survives the logarithm; each set is sorted in ascending order and
+    numbered from 1.
+
+    Examples
+    --------
+    >>> ax = plot_eigenvalues({"H": np.array([1e-9, 1e-3, 10.0]), "M": np.array([-1e-4, 2.0])})
+    >>> ax.get_yscale(), [t.get_text() for t in ax.get_legend().get_texts()]
+    ('log', ['H', 'M', 'negative (hollow)'])
+    >>> plt.close("all")
+    """
+    ax = _axes(ax)
+    any_negative = False
+    for i, (label, values) in enumerate(spectra.items()):
+        values = np.sort(np.asarray(values, dtype=float))
+        number = np.arange(1, len(values) + 1)
+        color = f"C{i % 10}"
+        negative = values < 0
+        any_negative |= bool(negative.any())
+        ax.plot(number, np.abs(values), "-", color=color, linewidth=1, alpha=0.6)
+        ax.plot(number[~negative], values[~negative], "o", color=color, label=label)
+        ax.plot(number[negative], -values[negative], "o", color=color, fillstyle="none")
+    if any_negative:
+        ax.plot([], [], "o", color="0.3", fillstyle="none", label="negative (hollow)")
+    longest = max(len(values) for values in spectra.values())
+    ax.set_xticks(np.arange(1, longest + 1))
+    ax.set(xlabel="eigenvalue number (ascending)", ylabel=ylabel, yscale="log")
+    ax.grid(True, which="major", axis="y", color="0.9")
+    ax.legend()
+    return ax
+
+
+def plot_eigenvectors(
+    eigenvalues: np.ndarray,
+    eigenvectors: np.ndarray,
+    *,
+    names: Sequence[str] = PARAMETER_NAMES,
+    ax: Axes | None = None,
+) -> Axes:
+    """Show eigenvectors as a labelled grid: one row per eigenvector, one column per parameter.
+
+    Each cell is coloured by the component (blue negative, red positive) and prints
+    it to two decimals when its size is at least 0.01.
+
+    Parameters
+    ----------
+    eigenvalues
+        Shape ``(k,)``; they label the rows.
+    eigenvectors
+        Shape ``(len(names), k)``, the eigenvectors as columns (as ``numpy.linalg.eigh``
+        returns them).
+    names
+        The parameter names, labelling the columns.
+
+    Examples
+    --------
+    >>> ax = plot_eigenvectors(np.array([1e-9, 2.0]), np.eye(10)[:, :2])
+    >>> [t.get_text() for t in ax.get_xticklabels()][:3], ax.get_xlabel()
+    (['b1', 'w10', 'w00'], 'parameter')
+    >>> plt.close("all")
+    """
+    eigenvectors = np.asarray(eigenvectors)
+    if eigenvectors.shape != (len(names), len(eigenvalues)):
+        raise ValueError(
+            f"eigenvectors must have shape ({len(names)}, {len(eigenvalues)}), "
+            f"got {eigenvectors.shape}"
+        )
+    ax = _axes(ax, figsize=(8.0, 0.45 * len(eigenvalues) + 1.6))
+    rows = eigenvectors.T
+    image = ax.imshow(rows, cmap="RdBu_r", vmin=-1.0, vmax=1.0, aspect="auto")
+    for (row, column), value in np.ndenumerate(rows):
+        if abs(value) >= 0.005:
+            ax.text(
+                column,
+                row,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if abs(value) > 0.6 else "black",
+            )
+    ax.set_xticks(np.arange(len(names)), names)
+    ax.set_yticks(np.arange(len(eigenvalues)), [f"{value:.1e}" for value in eigenvalues])
+    ax.set(xlabel="parameter", ylabel="eigenvalue")
+    ax.figure.colorbar(image, ax=ax, label="component of the unit eigenvector")
+    return ax
+
+
+def draw_labelled_network(*, ax: Axes | None = None) -> Axes:
+    """Draw the ten-parameter model as a 1-3-1 network, every weight and bias labelled.
+
+    Hidden neuron ``i`` (counted from the top) has input weight ``w0i`` on the line
+    from x, bias ``b0i`` beside it and output weight ``w1i`` on the line to y; the
+    output neuron adds ``b1``. The names are those of :data:`PARAMETER_NAMES`.
+
+    Examples
+    --------
+    >>> ax = draw_labelled_network()
+    >>> sorted(t.get_text() for t in ax.texts if t.get_text() in PARAMETER_NAMES) == sorted(
+    ...     PARAMETER_NAMES)
+    True
+    >>> plt.close("all")
+    """
+    ax = draw_network((1, 3, 1), ax=ax if ax is not None else _axes(None, figsize=(6.5, 4.0)))
+    spacing = 1.8  # as in draw_network
+    label_style = {
+        "ha": "center",
+        "va": "center",
+        "fontsize": 10,
+        "zorder": 4,
+        "bbox": {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+    }
+    for i in range(3):
+        y = 1.0 - i  # neuron 0 at the top
+        # input weight on the line from x, output weight on the line to y, nearer the hidden
+        # neuron where the lines fan out
+        ax.text(0.6 * spacing, 0.6 * y, f"w0{i}", **label_style)
+        ax.text(1.4 * spacing, 0.6 * y, f"w1{i}", **label_style)
+        ax.text(spacing, y - 0.3, f"b0{i}", fontsize=9, ha="center", va="top", color="0.25")
+    ax.text(2 * spacing, -0.3, "b1", fontsize=9, ha="center", va="top", color="0.25")
     return ax
