@@ -70,9 +70,13 @@ def plot_extrapolation(
     predictions: Mapping[str, np.ndarray],
     *,
     training_range: tuple[float, float] = (0.0, 1.0),
+    true_as_line: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
     """Plot the true function and models beyond the data, the training range shaded.
+
+    The true function is drawn as dots, or as a dashed line with ``true_as_line=True``
+    (for a fine grid, where dots would merge into a band).
 
     Examples
     --------
@@ -80,11 +84,19 @@ def plot_extrapolation(
     >>> ax = plot_extrapolation(x, x ** (1 / 3), {"model": np.ones(5)})
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['training range', 'true function $x^{1/3}$', 'model']
+    >>> ax = plot_extrapolation(x, x ** (1 / 3), {"model": np.ones(5)}, true_as_line=True)
+    >>> ax.get_legend().get_lines()[0].get_linestyle()
+    '--'
     >>> plt.close("all")
     """
     ax = _axes(ax)
     ax.axvspan(*training_range, color="0.85", label="training range")
-    ax.plot(x, y_true, "o", markersize=4, color="tab:blue", label="true function $x^{1/3}$")
+    true_style = (
+        {"linestyle": "--", "linewidth": 2}
+        if true_as_line
+        else {"marker": "o", "linestyle": "", "markersize": 4}
+    )
+    ax.plot(x, y_true, color="tab:blue", label="true function $x^{1/3}$", **true_style)
     for i, (label, y_model) in enumerate(predictions.items()):
         # colours C1, C2, ...: C0 (tab:blue) is the true function's
         ax.plot(x, y_model, linewidth=2, color=f"C{i % 9 + 1}", label=label)
