@@ -24,5 +24,12 @@ $(DIST_STAMP): _build/html/index.html _toc.yml _config.yml scripts/dist_offline.
 _build/html/index.html:
 	@echo "no built site in _build/html: run \`make book\` first"; exit 1
 
+# jupyter-book writes the linkcheck report into _build/html; it is moved out of the site. The
+# notebooks come from the execution cache a `make book` filled (else they are run first).
+LINKCHECK_DIR := _build/linkcheck
 linkcheck: $(STAMP) $(BOOK_DEPS)
-	$(BIN)/jupyter-book build . --builder linkcheck --keep-going
+	rm -rf $(LINKCHECK_DIR); mkdir -p $(LINKCHECK_DIR)
+	status=0; $(BIN)/jupyter-book build . --builder linkcheck --keep-going || status=$$?; \
+	  mv _build/html/output.txt _build/html/output.json $(LINKCHECK_DIR)/ 2>/dev/null || true; \
+	  grep -v '^$$' $(LINKCHECK_DIR)/output.txt || true; \
+	  exit $$status
