@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import tomllib
 from pathlib import Path
 
 import jupytext
@@ -28,17 +30,36 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 SETUP_TAG = "colab-setup"
 
+# mlintro's own dependencies (pyproject.toml) plus jaxlib, the compiled half of jax, whose
+# version must match jax's. Colab gets them at requirements.txt's versions, the versions the
+# pages' hidden asserts run on; Colab's Jupyter (ipykernel, ...) is left as it is.
+COLAB_EXTRA_PINNED = ("jaxlib",)
+
 COLAB_SETUP = """\
-# Colab only: install the course package `mlintro` from the repository{extra_note}.
-# (Binder and a local checkout already have it, from requirements.txt.)
+# Colab only: install the course package `mlintro`{extra_note} and the versions of its
+# dependencies the book is tested with (requirements.txt). Binder, a JupyterHub and a local
+# set-up install them from requirements.txt; elsewhere this cell does nothing.
 import subprocess
 import sys
 
 if "google.colab" in sys.modules:
+    PINNED = {pinned}
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", {requirements}],
+        [sys.executable, "-m", "pip", "install", "--quiet", {requirements}]
+        + [f"{{name}}=={{version}}" for name, version in PINNED.items()],
         check=True,
-    )"""
+    )
+    # a module imported before this cell keeps its old version until the session restarts
+    stale = [
+        name
+        for name, version in PINNED.items()
+        if getattr(sys.modules.get(name), "__version__", version) != version
+    ]
+    if stale:
+        raise RuntimeError(
+            f"Restart the session (Runtime menu), then run all cells: {{stale}} were "
+            "imported before this cell installed the versions the book is tested with."
+        )"""
 
 
 def repository() -> tuple[str, str]:
@@ -48,13 +69,45 @@ def repository() -> tuple[str, str]:
     return str(repo["url"]).rstrip("/"), str(repo.get("branch", "main"))
 
 
+def _requirement_name(requirement: str) -> str:
+    """The distribution name of a requirement such as `jax[cpu]>=0.4` (lower case)."""
+    return re.split(r"[\[<>=!~; ]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def colab_pins(root: Path | None = None) -> dict[str, str]:
+    """Name -> version, from `requirements.txt`, of what the Colab set-up cell pins.
+
+    That is every dependency of `mlintro` in `pyproject.toml` and `COLAB_EXTRA_PINNED`, each
+    at the exact version `requirements.txt` pins (with its extras, e.g. `jax[cpu]`).
+    """
+    root = root or ROOT
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [_requirement_name(r) for r in project["dependencies"]] + list(COLAB_EXTRA_PINNED)
+    pins: dict[str, str] = {}
+    for line in (root / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)(\[[^\]]*\])?==([^\s;#]+)\s*(#.*)?", line.strip())
+        if match:
+            pins[match[1].lower()] = match[3]
+    missing = [name for name in wanted if name not in pins]
+    if missing:
+        raise SystemExit(f"requirements.txt pins no exact version of {missing} (Colab needs one)")
+    return {name: pins[name] for name in wanted}
+
+
 def colab_setup_cell(*extra_requirements: str) -> nbformat.NotebookNode:
-    """The first cell of a launched notebook: on Colab only, pip-install `mlintro` (and extras)."""
+    """The first cell of a launched notebook: on Colab only, pip-install `mlintro` (and extras).
+
+    `mlintro` comes from the public repository named in `_config.yml`; its dependencies are
+    pinned to `requirements.txt`'s versions (`colab_pins`).
+    """
     url, branch = repository()
     requirements = [f"mlintro @ git+{url}@{branch}", *extra_requirements]
-    extra_note = f" and {', '.join(extra_requirements)}" if extra_requirements else ""
+    extra_note = f" (and {', '.join(extra_requirements)})" if extra_requirements else ""
+    pinned = "{" + ", ".join(f'"{n}": "{v}"' for n, v in colab_pins().items()) + "}"
     source = COLAB_SETUP.format(
-        requirements=", ".join(f'"{r}"' for r in requirements), extra_note=extra_note
+        requirements=", ".join(f'"{r}"' for r in requirements),
+        extra_note=extra_note,
+        pinned=pinned,
     )
     return nbformat.v4.new_code_cell(source, metadata={"tags": [SETUP_TAG, "remove-cell"]})
 

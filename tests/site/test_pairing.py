@@ -68,7 +68,8 @@ def test_the_check_catches_an_edit(tmp_path, monkeypatch):
         "# A lesson\n\n```{code-cell} ipython3\nx = 1\n```\n",
         encoding="utf-8",
     )
-    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    for name in ("_config.yml", "pyproject.toml", "requirements.txt"):  # the set-up cell's sources
+        shutil.copy(ROOT / name, tmp_path / name)
     monkeypatch.setattr(pair, "ROOT", tmp_path)
     monkeypatch.setattr(pair, "BOOK", book)
     assert pair.out_of_sync(md) is not None  # no pair yet
@@ -80,3 +81,59 @@ def test_the_check_catches_an_edit(tmp_path, monkeypatch):
     assert pair.main(["--check"]) == 1
     (book / "stale.ipynb").write_text(pair.notebook_text(pair.paired_notebook(md)))
     assert pair.orphans(book) == [book / "stale.ipynb"]
+
+
+def _run_setup_cell(source: str, monkeypatch, imported: dict[str, str]) -> list[str]:
+    """Run a Colab set-up cell as on Colab (google.colab imported), pip replaced by a recorder."""
+    import subprocess
+    import sys
+    import types
+
+    commands: list[list[str]] = []
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    for name, version in imported.items():  # modules Colab had imported before the cell
+        monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(__version__=version))
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: commands.append(cmd))
+    exec(compile(source, "<colab-setup>", "exec"), {})
+    (command,) = commands
+    return command
+
+
+@pytest.mark.parametrize("md", pair.lesson_pages(), ids=lambda p: p.name)
+def test_colab_setup_cell_installs_requirements_pins(md, monkeypatch):
+    """On Colab the first cell installs mlintro from the public repository, deps pinned."""
+    setup = nbformat.read(md.with_suffix(".ipynb"), as_version=4).cells[0]
+    command = _run_setup_cell(setup.source, monkeypatch, imported={})
+    url, branch = pair.repository()
+    assert command[1:5] == ["-m", "pip", "install", "--quiet"]
+    assert f"mlintro @ git+{url}@{branch}" in command
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.partition("==")
+        if sep:
+            pins[name.split("[")[0].lower()] = version.strip()
+    installed = dict(r.split("==") for r in command if "==" in r)
+    assert installed, command
+    assert all(pins[name] == version for name, version in installed.items()), installed
+    # everything mlintro imports is pinned, jax with its compiled half
+    assert {"numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib"} <= set(installed)
+    assert not {"ipykernel", "jupyter-book", "otter-grader"} & set(installed)  # Colab's own
+
+
+def test_colab_setup_cell_asks_for_a_restart_when_a_module_was_imported_before(monkeypatch):
+    source = pair.colab_setup_cell().source
+    pinned = pair.colab_pins()
+    _run_setup_cell(source, monkeypatch, imported={"numpy": pinned["numpy"]})  # same: ok
+    with pytest.raises(RuntimeError, match="Restart the session"):
+        _run_setup_cell(source, monkeypatch, imported={"numpy": "1.26.4"})
+
+
+def test_setup_cell_does_nothing_off_colab(monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **kw: calls.append(a))
+    exec(compile(pair.colab_setup_cell().source, "<colab-setup>", "exec"), {})
+    assert calls == []
