@@ -67,10 +67,12 @@ its notebook (.ipynb) from this folder.
 # Run in each page before printing: unfold folded cells, then wait until MathJax has typeset
 # everything, the fonts are in and every image has loaded. Returns what is still not ready.
 _PREPARE_PAGE = """async () => {
-  // no half-played unfolding animation, and code wrapped (paper cannot scroll)
+  // no half-played unfolding animation, no "Hide code cell source" label, and code wrapped
+  // (paper can neither fold nor scroll)
   const still = document.createElement("style");
   still.textContent = "*, *::before, *::after { animation: none !important;"
     + " transition: none !important; }"
+    + " details.hide > summary { display: none !important; }"
     + " pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }";
   document.head.appendChild(still);
   document.querySelectorAll("details").forEach((d) => { d.open = true; });
