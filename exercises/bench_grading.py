@@ -1,8 +1,9 @@
 """Time grading: one submission end to end, then a folder of 40 with 2 workers.
 
-Each timing runs ``exercises/grade.py`` as an instructor would (fresh ``otter run``
-process, fresh kernel, JAX import and all training included) on reference
-submissions made by ``tests/submissions/make_submissions.py``. Needs ``make exercises``.
+Each timing runs ``exercises/grade.py`` as an instructor would (for every submission a
+fresh sandboxed process that imports JAX and runs the notebook, then the judge in the
+grading process, which retrains from the student's seeds) on reference submissions made
+by ``tests/submissions/make_submissions.py``. Needs ``make exercises`` and bubblewrap.
 
 Usage: ``python exercises/bench_grading.py [--count 40] [--workers 2]``
 """

@@ -122,6 +122,8 @@ def add_judge(zip_path: Path, name: str) -> None:
         members = {m: archive.read(m) for m in archive.namelist()}
     config = json.loads(members["otter_config.json"])
     config["plugins"] = [{"judge_plugin.JudgePlugin": {"assignment": name}}]
+    # the public tests ran in the student's kernel and decide nothing: no summary of them
+    config["force_public_test_summary"] = False
     members["otter_config.json"] = json.dumps(config, indent=2).encode()
     for file in JUDGE_FILES:
         members[file] = (EXERCISES / file).read_bytes()

@@ -18,7 +18,6 @@ Usage (inside the sandbox): ``python collect.py NOTEBOOK ASSIGNMENT SEED ANSWERS
 """
 
 import json
-import math
 import operator
 import sys
 from collections.abc import Callable
@@ -135,7 +134,12 @@ def _flat_points(rng: np.random.Generator, seed: int) -> list[tuple[list[float],
     fitted = [float(v) for v in least_squares.fit(start, data.X, data.Y).x]
     dead = rng.normal(size=10)
     dead[1] = 0.0  # w10, the output weight of neuron 0: its input weight and bias do nothing
-    return [(fitted, 1e-6), (fitted, 1e-8), (dead.tolist(), 1e-6), (rng.normal(size=10).tolist(), 1e-3)]
+    return [
+        (fitted, 1e-6),
+        (fitted, 1e-8),
+        (dead.tolist(), 1e-6),
+        (rng.normal(size=10).tolist(), 1e-3),
+    ]
 
 
 # ---- conversion to plain data -----------------------------------------------------------------
@@ -192,7 +196,7 @@ def _attempt(function: Callable[[], Any]) -> Any:
     """Return ``{"value": ...}`` or ``{"error": ...}``: one answer never stops the others."""
     try:
         return {"value": function()}
-    except BaseException as error:  # noqa: BLE001 (SystemExit from a student's function too)
+    except BaseException as error:
         return {"error": f"{type(error).__name__}: {str(error)[:300]}"}
 
 
@@ -272,7 +276,9 @@ def _collect_reinitialization(ns: dict[str, Any], given: dict[str, Any]) -> dict
 
 def _collect_nonuniqueness(ns: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     def q1() -> list:
-        return [_call_network_function(ns["permute_neurons"], p, list(perm)) for p, perm in given["q1"]]
+        return [
+            _call_network_function(ns["permute_neurons"], p, list(perm)) for p, perm in given["q1"]
+        ]
 
     def q2() -> list:
         return [_call_network_function(ns["flip_neuron"], p, i) for p, i in given["q2"]]
@@ -300,15 +306,18 @@ def _collect_nonuniqueness(ns: dict[str, Any], given: dict[str, Any]) -> dict[st
         flat_directions = ns["flat_directions"]
         return [
             _attempt(
-                lambda p=p, r=r: _plain_array(
-                    flat_directions(np.array(p), data.X, data.Y, rtol=r)
-                )
+                lambda p=p, r=r: _plain_array(flat_directions(np.array(p), data.X, data.Y, rtol=r))
             )
             for p, r in given["q5"]
         ]
 
-    return {"q1": _attempt(q1), "q2": _attempt(q2), "q3": _attempt(q3), "q4": _attempt(q4),
-            "q5": _attempt(q5)}  # fmt: skip
+    return {
+        "q1": _attempt(q1),
+        "q2": _attempt(q2),
+        "q3": _attempt(q3),
+        "q4": _attempt(q4),
+        "q5": _attempt(q5),
+    }
 
 
 def _count(value: Any) -> dict[str, Any]:
@@ -326,9 +335,17 @@ def _move(params: list, perm: list[int], sign: list[float]) -> list:
     return [(w0[:, perm] * s, b0[perm] * s), (w1[perm, :] * s[:, None], b1.copy())]
 
 
+class _Names(dict):
+    """The notebook's globals; a missing answer is reported as a name the notebook lacks."""
+
+    def __missing__(self, name: str) -> Any:
+        raise NameError(f"{name} is not defined in the notebook")
+
+
 def collect(assignment: str, seed: int, namespace: dict[str, Any]) -> dict[str, Any]:
     """Return the answers of ``assignment`` found in ``namespace`` (the notebook's globals)."""
     given = inputs(assignment, seed)
+    namespace = _Names(namespace)
     if assignment == "reinitialization":
         answers = _collect_reinitialization(namespace, given)
     else:
@@ -338,9 +355,15 @@ def collect(assignment: str, seed: int, namespace: dict[str, Any]) -> dict[str, 
 
 def write_answers(assignment: str, seed: int, namespace: dict[str, Any], path: str) -> None:
     """Collect and write the answers to ``path`` as JSON (NaN and infinities allowed)."""
+    import os
+
     data = collect(assignment, seed, namespace)
-    with open(path, "w") as handle:
+    partial = f"{path}.partial"
+    if os.path.lexists(partial):
+        os.remove(partial)
+    with open(partial, "w") as handle:
         json.dump(data, handle, allow_nan=True)
+    os.replace(partial, path)  # also over a file the notebook left there, read-only or not
 
 
 # ---- local grading: run the notebook in this process ------------------------------------------

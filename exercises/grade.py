@@ -42,10 +42,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import judge
-import sandbox
-
 ROOT = Path(__file__).resolve().parent.parent
+# the judge and the notebooks import the project's mlintro, whatever else is installed
+sys.path.insert(0, str(ROOT / "lib"))
+
+import judge  # noqa: E402
+import sandbox  # noqa: E402
+
 COLLECT = Path(__file__).resolve().parent / "collect.py"
 PYTHON = os.path.abspath(sys.executable)  # the virtual environment's, mounted in the sandbox
 FIELDS = ["submission", "score", "max_score", "status", "message", "assignment"]
@@ -57,6 +60,7 @@ SANDBOX_ENV = {
     "MPLCONFIGDIR": "/tmp/matplotlib",
     "IPYTHONDIR": "/tmp/ipython",
     "PYTHONHASHSEED": "0",
+    "PYTHONPATH": str(ROOT / "lib"),
 }
 
 
@@ -102,8 +106,16 @@ def inspect_submission(path: Path, forced: str | None) -> tuple[str | None, str 
     return name, None
 
 
-def collect(path: Path, name: str, seed: int, log_path: Path, *, timeout: float, memory_mb: int,
-            hide: list[Path]):  # fmt: skip
+def collect(
+    path: Path,
+    name: str,
+    seed: int,
+    log_path: Path,
+    *,
+    timeout: float,
+    memory_mb: int,
+    hide: list[Path],
+):
     """Run the notebook in the sandbox; return ``(status, message, collected data)``."""
     scratch = Path(tempfile.mkdtemp(prefix="grade-"))
     work = scratch / "work"  # private to this process's user; only work/ is given to the sandbox
@@ -169,8 +181,11 @@ def grade_one(path: Path, forced: str | None, out: Path, options: argparse.Names
         verdicts = judge.judge(name, seed, data)
         row.questions = {q: float(v.score) for q, v in verdicts.items()}
         row.score = sum(row.questions.values())
-        lost = [f"{q} ({v.score:g}/{v.points:g}): {v.message}" for q, v in verdicts.items()
-                if not v.passed]  # fmt: skip
+        lost = [
+            f"{q} ({v.score:g}/{v.points:g}): {v.message}"
+            for q, v in verdicts.items()
+            if not v.passed
+        ]
         row.message = "points lost on " + "; ".join(lost) if lost else ""
         record = {
             "assignment": name,
@@ -221,7 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("submissions", type=Path, help="folder of submitted .ipynb files")
     parser.add_argument("out", type=Path, help="output folder (created if needed)")
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="parallel gradings (default: cores)"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="parallel gradings (default: cores)",
     )
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per submission")
     parser.add_argument("--memory-mb", type=int, default=4096, help="address space per process")

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from collect import QUESTIONS, inputs
 
 __all__ = ["POINTS", "Verdict", "judge", "load_answers", "warm_up"]
@@ -240,7 +239,9 @@ def _reinit_q1(answer: Any, given: dict[str, Any]) -> None:
     inside = np.linspace(0.0, 1.0, 101)
     outside = data.extrapolation_grid(stop=10.0, n_points=101)
     p_in = np.array([np.asarray(models.predict(models.params_from_flat(f), inside)) for f in flats])
-    p_out = np.array([np.asarray(models.predict(models.params_from_flat(f), outside)) for f in flats])
+    p_out = np.array(
+        [np.asarray(models.predict(models.params_from_flat(f), outside)) for f in flats]
+    )
     spread_in = p_in.max(axis=0) - p_in.min(axis=0)
     spread_out = p_out.max(axis=0) - p_out.min(axis=0)
     if not spread_in.max() < 0.05:
@@ -253,7 +254,7 @@ def _reinit_q2(answer: Any, given: dict[str, Any]) -> None:
     entries = _value(answer, "q2")
     if not isinstance(entries, list) or len(entries) != len(given["q2"]):
         raise Wrong("max_spread was not called on every test array")
-    for k, (array, entry) in enumerate(zip(given["q2"], entries, strict=True)):
+    for array, entry in zip(given["q2"], entries, strict=True):
         what = f"max_spread on a {array.shape[0]} x {array.shape[1]} array"
         got = _value(entry, what)
         expected = float(np.max(array.max(axis=0) - array.min(axis=0)))
@@ -347,9 +348,14 @@ def _reinit_q4(answer: Any, given: dict[str, Any]) -> None:
         expected = _diagnosis(history, tolerance)
         if got == expected:
             continue
-        kind = "a history with a NaN or infinite loss" if expected == "diverged" else (
-            "a history whose last loss is below the tolerance" if expected == "converged"
-            else "a finite history whose last loss is not below the tolerance"
+        kind = (
+            "a history with a NaN or infinite loss"
+            if expected == "diverged"
+            else (
+                "a history whose last loss is below the tolerance"
+                if expected == "converged"
+                else "a finite history whose last loss is not below the tolerance"
+            )
         )
         where = "" if tolerance is None else f" (tolerance={tolerance:.3g})"
         raise Wrong(f"diagnose returned {got[:40]!r} for {kind}{where}")
@@ -439,18 +445,20 @@ def _nonu_q3(answer: Any, given: dict[str, Any]) -> None:
     entries = _value(answer, "q3")
     if not isinstance(entries, list) or len(entries) != len(given["q3"]):
         raise Wrong("count_equivalent was not called for every H")
+    counts = {}
     for h, entry in zip(given["q3"], entries, strict=True):
         got = _value(entry, f"count_equivalent({h})")
         if got.get("integer") is not True or type(got.get("int")) is not int:
             raise Wrong(f"count_equivalent({h}) did not return an integer ({got.get('type')})")
-        count = got["int"]
-        if count == math.factorial(h) * 2**h:
-            continue
-        if h >= 2 and count == math.factorial(h):
-            raise Wrong(f"count_equivalent({h}) counts the permutations but not the sign flips")
-        if h >= 2 and count == 2**h:
-            raise Wrong(f"count_equivalent({h}) counts the sign flips but not the permutations")
-        raise Wrong(f"count_equivalent({h}) is wrong")
+        counts[h] = got["int"]
+    wrong = [h for h, count in counts.items() if count != math.factorial(h) * 2**h]
+    if not wrong:
+        return
+    if all(count == math.factorial(h) for h, count in counts.items()):
+        raise Wrong("count_equivalent counts the permutations but not the sign flips")
+    if all(count == 2**h for h, count in counts.items()):
+        raise Wrong("count_equivalent counts the sign flips but not the permutations")
+    raise Wrong(f"count_equivalent({wrong[0]}) is wrong")
 
 
 def _nonu_q4(answer: Any, given: dict[str, Any]) -> None:
@@ -466,8 +474,12 @@ def _nonu_q4(answer: Any, given: dict[str, Any]) -> None:
         base = _network_answer(entry.get("base"), params, what)
         # the network's value is a sum of h + 1 terms; reordering them changes its rounding
         scale = float(np.sum(np.abs(params[1][0])) + np.abs(params[1][1][0]))
-        if not _close(_network_predict(base, xs), _network_predict(_arrays(params), xs),
-                      rtol=0.0, atol=64 * EPS * scale):  # fmt: skip
+        if not _close(
+            _network_predict(base, xs),
+            _network_predict(_arrays(params), xs),
+            rtol=0.0,
+            atol=64 * EPS * scale,
+        ):
             raise Wrong(f"{what}: the canonical form computes a different function")
         moved_entries = entry.get("moved")
         if not isinstance(moved_entries, list) or len(moved_entries) != len(moves):
@@ -542,8 +554,13 @@ def _nonu_q5(answer: Any, given: dict[str, Any]) -> None:
 
 CHECKS: dict[str, dict[str, Callable[[Any, dict[str, Any]], None]]] = {
     "reinitialization": {"q1": _reinit_q1, "q2": _reinit_q2, "q3": _reinit_q3, "q4": _reinit_q4},
-    "nonuniqueness": {"q1": _nonu_q1, "q2": _nonu_q2, "q3": _nonu_q3, "q4": _nonu_q4,
-                      "q5": _nonu_q5},  # fmt: skip
+    "nonuniqueness": {
+        "q1": _nonu_q1,
+        "q2": _nonu_q2,
+        "q3": _nonu_q3,
+        "q4": _nonu_q4,
+        "q5": _nonu_q5,
+    },
 }
 
 
