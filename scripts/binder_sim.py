@@ -1,14 +1,16 @@
 """Do what Binder does with the site's launch links, as far as it can be done offline.
 
-Run with the Python of a fresh virtual environment made from `requirements.txt` alone (what
-repo2docker builds from the root `requirements.txt` and `runtime.txt`); `make binder-sim` makes
-one. The script
+Binder launches the public repository named in `_config.yml`, whose content is the published
+tree (`make publish` writes it to `_build/publish`, `--repo`). Run this script with the Python
+of a fresh virtual environment made from that tree's `requirements.txt` alone, installed from
+inside the tree (what repo2docker builds from the root `requirements.txt` and `runtime.txt`;
+its `-e .` installs the tree's own `mlintro`); `make binder-sim` makes one. The script
 
 1. reads every Binder launch link in the built HTML (`--html`, default `_build/html`) and the
    repository path it opens (`?urlpath=lab/tree/<path>`);
-2. checks that the path is a notebook in this checkout;
-3. executes each notebook with `nbclient` from its own folder (the working directory Binder's
-   JupyterLab gives it), with the `python3` kernel of this environment.
+2. checks that the path is a notebook of the published tree;
+3. executes each notebook with `nbclient` from its own folder in the tree (the working
+   directory Binder's JupyterLab gives it), with the `python3` kernel of this environment.
 
 Lesson notebooks must run without any error. Student exercise notebooks (those that load an
 otter-grader `grader`) have blanks (`...`) for the student to fill in: a cell may fail only if
@@ -16,12 +18,13 @@ it contains such a blank, or if its error comes from an unfilled blank downstrea
 `ellipsis` or `None` value where a student's answer should be). Any other error, such as a
 missing package, fails the check.
 
-    python scripts/binder_sim.py [--html _build/html] [--jobs 2]
+    python scripts/binder_sim.py [--html _build/html] [--repo _build/publish] [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import html.parser
 import importlib.util
 import multiprocessing
@@ -91,9 +94,9 @@ def _error_of(cell: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def run_notebook(path: str) -> Result:
-    """Execute one notebook from its folder and judge its errors."""
-    nb_path = ROOT / path
+def run_notebook(path: str, repo: Path = ROOT) -> Result:
+    """Execute one notebook of the tree `repo` from its folder and judge its errors."""
+    nb_path = repo / path
     nb = nbformat.read(nb_path, as_version=4)
     student = any("otter" in c.source and "grader" in c.source for c in nb.cells)
     start = time.perf_counter()
@@ -126,6 +129,12 @@ def run_notebook(path: str) -> Result:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=ROOT / "_build" / "publish",
+        help="the tree Binder launches: the public repository's content (make publish)",
+    )
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]} at {sys.prefix}")
@@ -134,24 +143,29 @@ def main(argv: list[str] | None = None) -> int:
     if not f"{sys.version_info.major}.{sys.version_info.minor}".startswith(wanted):
         print(f"FAIL this is Python {sys.version.split()[0]}; Binder would use {runtime}")
         return 1
+    repo = args.repo.resolve()
     # Binder must give students the course package and jupytext (to open the .md sources)
     for module in ("mlintro", "jupytext"):
         if importlib.util.find_spec(module) is None:
             print(f"FAIL requirements.txt does not install {module}")
             return 1
+    origin = Path(importlib.util.find_spec("mlintro").origin or "").resolve()
+    if not origin.is_relative_to(repo):
+        print(f"FAIL mlintro is imported from {origin}, not from the launched tree {repo}")
+        return 1
     paths = launch_paths(args.html)
     if not paths:
         print(f"no Binder launch links in {args.html}", file=sys.stderr)
         return 1
-    missing = [p for p in paths if not (ROOT / p).is_file() or not p.endswith(".ipynb")]
+    missing = [p for p in paths if not (repo / p).is_file() or not p.endswith(".ipynb")]
     for p in missing:
-        print(f"FAIL {p}: launched from {paths[p]}, but it is not a notebook in the repository")
+        print(f"FAIL {p}: launched from {paths[p]}, but it is not a notebook of {repo}")
     runnable = [p for p in paths if p not in missing]
     # "spawn", not fork: forked workers share the parent's random state and pick the same
     # kernel ports, so two kernels collide and a client waits forever.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=context) as pool:
-        results = list(pool.map(run_notebook, runnable))
+        results = list(pool.map(functools.partial(run_notebook, repo=repo), runnable))
     failed = bool(missing)
     for r in results:
         kind = "student" if r.student else "lesson"

@@ -16,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML_DIR = Path(os.environ.get("SITE_HTML", ROOT / "_build" / "html")).resolve()
+# the public repository's content, which the launch links open (`make publish`)
+PUBLISH_DIR = Path(os.environ.get("PUBLISH_DIR", ROOT / "_build" / "publish")).resolve()
 SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "_sphinx_design_static"}
 # Pages Sphinx generates itself (they are checked in the browser too, but are not lessons).
 GENERATED = {"genindex.html", "search.html", "py-modindex.html"}
@@ -81,8 +83,11 @@ def content_pages() -> list[str]:
 
 @cache
 def launch_links(page: str) -> dict[str, list[str]]:
-    """The Binder, Colab and `.ipynb` download links of one page (not prose links to the sites)."""
-    links: dict[str, list[str]] = {"binder": [], "colab": [], "download": []}
+    """The Binder, Colab, JupyterHub (nbgitpuller) and `.ipynb` download links of one page.
+
+    Launch links only, not prose links to those sites.
+    """
+    links: dict[str, list[str]] = {"binder": [], "colab": [], "jupyterhub": [], "download": []}
     for href in parse(HTML_DIR / page).hrefs:
         host = urlsplit(href).netloc
         path = urlsplit(href).path
@@ -90,6 +95,8 @@ def launch_links(page: str) -> dict[str, list[str]]:
             links["binder"].append(href)
         elif host == "colab.research.google.com" and path.startswith("/github/"):
             links["colab"].append(href)
+        elif path.endswith("/hub/user-redirect/git-pull"):
+            links["jupyterhub"].append(href)
         elif not host and href.split("?")[0].endswith(".ipynb"):
             links["download"].append(href)
     return links

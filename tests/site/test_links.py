@@ -2,9 +2,11 @@
 
 Static checks over every `href`/`src` in `_build/html` (no browser): an internal link must
 point at a file of the site, and its `#fragment` at an id on that page. Every notebook page
-(lesson or exercise) must offer Binder, Colab and an `.ipynb` download; the Binder and Colab
-links must open, in the repository and branch named in `_config.yml`, a notebook that is
-committed at that path (Binder and Colab fetch it from GitHub, not from this checkout).
+(lesson or exercise) must offer Binder and an `.ipynb` download, the lessons also Colab (the
+exercise pages must not: otter's checks do not run there), and every page a JupyterHub link
+when `_config.yml` names a hub; the Binder and Colab links must open, in the public repository
+and branch named in `_config.yml`, a notebook that is committed at that path and published
+(`make publish`: Binder and Colab fetch it from GitHub, not from this checkout).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pytest
 import yaml
 from site_pages import (
     HTML_DIR,
+    PUBLISH_DIR,
     ROOT,
     html_files,
     launch_links,
@@ -80,12 +83,25 @@ def test_every_notebook_page_is_checked():
         assert str(PurePosixPath(page).with_suffix("")) in toc, page
 
 
+def _is_exercise(page: str) -> bool:
+    return page.startswith("exercises/")
+
+
 @pytest.mark.parametrize("page", notebook_pages())
-def test_notebook_page_offers_binder_colab_and_download(page):
+def test_notebook_page_offers_its_launch_buttons_and_download(page):
+    """Binder everywhere; Colab on lessons only; JupyterHub everywhere when configured."""
     links = launch_links(page)
     assert len(links["binder"]) == 1, links
-    assert len(links["colab"]) == 1, links
+    # the exercises' checks do not run on Colab (otter-grader #901): no button there
+    assert len(links["colab"]) == (0 if _is_exercise(page) else 1), links
+    hub = _config()["launch_buttons"].get("jupyterhub_url")
+    assert len(links["jupyterhub"]) == (1 if hub else 0), links
     assert any(link.endswith(".ipynb") for link in links["download"]), links
+
+
+def test_both_kinds_of_page_were_checked():
+    pages = notebook_pages()
+    assert any(_is_exercise(p) for p in pages) and not all(_is_exercise(p) for p in pages)
 
 
 @pytest.mark.parametrize("page", notebook_pages())
@@ -98,16 +114,20 @@ def test_launch_links_open_a_committed_notebook(page):
     colab = config["launch_buttons"]["colab_url"].rstrip("/")
     links = launch_links(page)
     (binder,) = links["binder"]
-    (colab_link,) = links["colab"]
     assert binder.startswith(f"{binder_hub}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/"), binder
-    assert colab_link.startswith(f"{colab}/github/{org_repo}/blob/{branch}/"), colab_link
-    for link in (binder, colab_link):
+    for colab_link in links["colab"]:
+        assert colab_link.startswith(f"{colab}/github/{org_repo}/blob/{branch}/"), colab_link
+    if not PUBLISH_DIR.is_dir():
+        pytest.fail(f"no published tree in {PUBLISH_DIR}: run `make publish`")
+    for link in (binder, *links["colab"]):
         path = repo_path_of_launch(link)
         assert path.endswith(".ipynb"), f"{link} opens {path}, not a notebook"
         assert (ROOT / path).is_file(), f"{link} opens {path}, which does not exist"
         assert path in tracked_files(), (
             f"{link} opens {path}, which is not committed: Binder and Colab fetch it from GitHub"
         )
+        # ... from the public repository, whose content is the published tree
+        assert (PUBLISH_DIR / path).is_file(), f"{link} opens {path}, which is not published"
         nb = nbformat.read(ROOT / path, as_version=4)
         nbformat.validate(nb)
         assert nb.metadata.get("kernelspec", {}).get("name") == "python3", path

@@ -1,0 +1,305 @@
+"""Do what Colab does with the site's Colab links, as far as it can be done offline.
+
+A Colab link opens `<path>` of the public repository (`/github/<owner>/<repo>/blob/<branch>/
+<path>`) in a fresh Colab runtime: a Python with Colab's Jupyter kernel and no course code,
+the working folder `/content`, no checkout of the repository. The notebook's first cell (made
+by `scripts/pair_notebooks.py`) then installs `mlintro` from the public repository with pip
+(`mlintro @ git+<url>@<branch>`) and the pinned versions of its dependencies. This script
+
+1. reads every Colab link of the built HTML (`--html`) and checks that it opens a notebook of
+   the published tree (`--repo`, the public repository's content: `make publish`);
+2. makes a git repository of that tree and points the public repository's URL at it (git's
+   `url.<base>.insteadOf` in a private git configuration), because GitHub is not reachable
+   here: pip clones "the public repository" and builds `mlintro` from it, as on Colab;
+3. makes a fresh virtual environment holding only a Jupyter kernel (`ipykernel`, pinned in
+   `requirements.txt`) and registers it as a kernel;
+4. runs each notebook with nbclient in that kernel, from an empty `content/` folder outside
+   any checkout, with a minimal environment, stand-ins for Colab's `google.colab` package
+   (so the set-up cell runs, as on Colab) and a last cell that reports where `mlintro` was imported
+   from and the versions installed: `mlintro` must come from the environment (not from a
+   checkout) and every pinned package must be at `requirements.txt`'s version.
+
+What it cannot do: run Colab's own image (Python 3.12 and Colab's preinstalled packages at
+the time of writing; this uses the Python it is given, `runtime.txt`'s 3.11 by default),
+reach GitHub, or show the notebook in Colab's interface.
+
+    python scripts/colab_sim.py [--html _build/html] [--repo _build/publish] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import yaml
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pair_notebooks import colab_pins  # noqa: E402
+
+# On Colab the kernel has imported the package google.colab (the set-up cell tests for it, and
+# jax imports google.colab.output when it is there): stand-ins with nothing in them.
+PRETEND_COLAB = """\
+import sys, types
+for name in ("google", "google.colab", "google.colab.output"):
+    sys.modules.setdefault(name, types.ModuleType(name))
+sys.modules["google"].colab = sys.modules["google.colab"]
+sys.modules["google.colab"].output = sys.modules["google.colab.output"]"""
+REPORT = """\
+import importlib.metadata, json, mlintro
+print("COLAB-SIM " + json.dumps({
+    "mlintro": mlintro.__file__,
+    "versions": {name: importlib.metadata.version(name) for name in %s},
+}))"""
+# passed on to the kernel (pip must reach the package index the way this machine does)
+PASS_ENV_PREFIXES = (
+    "PIP_",
+    "SSL_CERT_",
+    "REQUESTS_CA_BUNDLE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "LANG",
+    "LC_",
+)
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def colab_links(html_dir: Path) -> dict[str, list[str]]:
+    """Colab launch links of the site (`/github/...` links) -> the pages that carry them."""
+    found: dict[str, list[str]] = {}
+    for page in sorted(html_dir.rglob("*.html")):
+        if {"_static", "_sources"} & set(page.relative_to(html_dir).parts):
+            continue
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.netloc == "colab.research.google.com" and parts.path.startswith("/github/"):
+                found.setdefault(href, []).append(page.relative_to(html_dir).as_posix())
+    return found
+
+
+def repository() -> tuple[str, str]:
+    """The public repository's URL and branch (`_config.yml`)."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return str(config["repository"]["url"]).rstrip("/"), str(config["repository"]["branch"])
+
+
+def opened_path(link: str, url: str, branch: str) -> str:
+    """The repository path a Colab link opens; it must be in the public repository's branch."""
+    owner_repo = urlsplit(url).path.strip("/")
+    prefix = f"/github/{owner_repo}/blob/{branch}/"
+    path = urlsplit(link).path
+    if not path.startswith(prefix):
+        raise ValueError(f"{link} does not open {owner_repo} at {branch}")
+    return path.removeprefix(prefix)
+
+
+def _run(*command: str | Path, **kwargs: object) -> None:
+    subprocess.run([str(c) for c in command], check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def serve_public_repository(tree: Path, work: Path, url: str, branch: str) -> Path:
+    """A git repository of `tree` on `branch`, and a git configuration that fetches `url` there.
+
+    Returns the configuration file (for `GIT_CONFIG_GLOBAL`).
+    """
+    repo = work / "public-repository"
+    shutil.copytree(tree, repo)
+    git = ["git", "-c", "user.name=colab-sim", "-c", "user.email=colab-sim@invalid"]
+    _run(*git, "init", "--quiet", "--initial-branch", branch, cwd=repo)
+    _run(*git, "add", "--all", cwd=repo)
+    _run(*git, "commit", "--quiet", "-m", "the published tree", cwd=repo)
+    config = work / "gitconfig"
+    config.write_text(f'[url "{repo.as_uri()}"]\n\tinsteadOf = {url}\n', encoding="utf-8")
+    return config
+
+
+def fresh_runtime(work: Path, python: str) -> Path:
+    """A virtual environment with only a Jupyter kernel, registered as kernel `colab-sim`."""
+    venv = work / "runtime"
+    _run(python, "-m", "venv", venv)
+    pins = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    ipykernel = next(line for line in pins if line.startswith("ipykernel=="))
+    _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", ipykernel)
+    spec = work / "jupyter" / "kernels" / "colab-sim"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    str(venv / "bin" / "python"),
+                    "-m",
+                    "ipykernel_launcher",
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "Colab simulation",
+                "language": "python",
+            }
+        ),
+        encoding="utf-8",
+    )
+    return venv
+
+
+def kernel_environment(venv: Path, gitconfig: Path) -> dict[str, str]:
+    """A minimal environment: the runtime's PATH, HOME (pip's cache), git redirected."""
+    env = {
+        "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": os.environ.get("HOME", "/root"),
+        "GIT_CONFIG_GLOBAL": str(gitconfig),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    env.update({k: v for k, v in os.environ.items() if k.startswith(PASS_ENV_PREFIXES)})
+    return env
+
+
+@dataclass
+class Result:
+    """How one launched notebook ran."""
+
+    path: str
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+    report: dict = field(default_factory=dict)
+
+
+def run_notebook(path: str, tree: Path, work: Path, env: dict[str, str]) -> Result:
+    """Run one notebook as Colab opens it: from an empty folder, set-up cell first."""
+    nb = nbformat.read(tree / path, as_version=4)
+    names = list(colab_pins())
+    nb.cells.insert(0, nbformat.v4.new_code_cell(PRETEND_COLAB))
+    nb.cells.append(nbformat.v4.new_code_cell(REPORT % json.dumps(names)))
+    content = work / "content" / Path(path).stem  # like /content: empty, outside any checkout
+    content.mkdir(parents=True)
+    client = NotebookClient(
+        nb,
+        timeout=900,  # the set-up cell downloads and installs jax, scipy, ...
+        startup_timeout=120,
+        kernel_name="colab-sim",
+        resources={"metadata": {"path": str(content)}},
+    )
+    start = time.perf_counter()
+    result = Result(path, 0.0)
+    try:
+        client.execute(env=env)
+    except Exception as exc:  # a cell raised: nbclient stops there
+        result.errors.append(f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:300]}")
+    result.seconds = time.perf_counter() - start
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("text", "")
+            if out.get("output_type") == "stream" and text.startswith("COLAB-SIM "):
+                result.report = json.loads(text.removeprefix("COLAB-SIM "))
+    return result
+
+
+def judge(result: Result, venv: Path, pins: dict[str, str]) -> list[str]:
+    """What is wrong with a run besides cell errors: where mlintro came from, versions."""
+    if not result.report:
+        return ["the notebook did not reach its last cell"]
+    problems = []
+    origin = Path(result.report["mlintro"]).resolve()
+    if not origin.is_relative_to(venv.resolve()):
+        problems.append(f"mlintro was imported from {origin}, not installed by the set-up cell")
+    for name, version in pins.items():
+        got = result.report["versions"].get(name)
+        if got != version:
+            problems.append(f"{name} {got} installed, requirements.txt pins {version}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=ROOT / "_build" / "publish",
+        help="the public repository's content (make publish)",
+    )
+    parser.add_argument(
+        "--python",
+        default=sys.executable.replace(sys.prefix, sys.base_prefix),
+        help="the Python of the simulated runtime (default: this one's base)",
+    )
+    parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temp dir)")
+    args = parser.parse_args(argv)
+    url, branch = repository()
+    links = colab_links(args.html)
+    if not links:
+        print(f"FAIL no Colab launch links in {args.html}")
+        return 1
+    failed = False
+    paths: dict[str, list[str]] = {}
+    for link, pages in links.items():
+        try:
+            path = opened_path(link, url, branch)
+        except ValueError as exc:
+            print(f"FAIL {exc} (on {pages})")
+            failed = True
+            continue
+        if not path.endswith(".ipynb") or not (args.repo / path).is_file():
+            print(f"FAIL {link} (on {pages}) opens {path}: not a notebook of {args.repo}")
+            failed = True
+            continue
+        paths.setdefault(path, []).extend(pages)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="colab-sim-"))
+    if args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+    try:
+        gitconfig = serve_public_repository(args.repo, work, url, branch)
+        venv = fresh_runtime(work, args.python)
+        os.environ["JUPYTER_PATH"] = str(work / "jupyter")
+        env = kernel_environment(venv, gitconfig)
+        pins = colab_pins()
+        print(f"runtime: {venv} ({args.python}), {url} served from {args.repo}")
+        # one after the other, in one runtime: the first notebook's set-up cell installs
+        # everything, the others find it installed (a Colab session that opens a second page)
+        for path in sorted(paths):
+            result = run_notebook(path, args.repo, work, env)
+            problems = result.errors + (judge(result, venv, pins) if not result.errors else [])
+            status = "FAIL" if problems else "ok"
+            print(f"{status:4} {path} ({result.seconds:.1f} s, Colab link on {paths[path]})")
+            for problem in problems:
+                print(f"     {problem}")
+            failed |= bool(problems)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    verdict = "FAILED" if failed else "all ok"
+    print(f"{len(paths)} notebooks run from their Colab links; {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
