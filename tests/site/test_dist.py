@@ -232,12 +232,26 @@ def test_zip_readme_says_how_to_serve_the_folder(site_zip):
     assert f"cd {_name()}-site" in readme and "python3 -m http.server" in readme
 
 
+# For each animation slider of a page: the frame shown at its first, middle and last position.
+_MOVE_EXPLORER_SLIDERS = """() => Array.from(
+  document.querySelectorAll(".animation input[type=range]")).map((slider) => {
+    const frame = slider.closest(".animation").querySelector("img");
+    return [slider.min, Math.round((+slider.min + +slider.max) / 2), slider.max].map((v) => {
+      slider.value = v;
+      slider.dispatchEvent(new Event("input", { bubbles: true }));
+      slider.dispatchEvent(new Event("change", { bubbles: true }));
+      return frame.src.slice(-64);
+    });
+  })"""
+
+
 def test_unzipped_site_works_without_a_server(site_zip, browser, tmp_path):
     """What the README promises: every page opened from disk renders fully, offline."""
     site_zip.extractall(tmp_path)
     root = tmp_path / f"{_name()}-site"
     context = browser.new_context()
     context.route(re.compile(r"^https?://"), lambda route: route.abort())  # no network
+    explorers = 0
     try:
         for rel in _toc_pages():
             page = context.new_page()
@@ -258,8 +272,13 @@ def test_unzipped_site_works_without_a_server(site_zip, browser, tmp_path):
                   };
                 }"""
             )
+            frames = page.evaluate(_MOVE_EXPLORER_SLIDERS)
             page.close()
             assert errors == [], (rel, errors)
             assert state["untypeset"] == 0 and state["broken"] == 0, (rel, state)
+            # the explorer (a matplotlib animation) shows another frame for each slider position
+            assert all(len(set(shown)) == len(shown) for shown in frames), (rel, frames)
+            explorers += len(frames)
     finally:
         context.close()
+    assert explorers > 0, "no hyperparameter explorer found on any page"
