@@ -16,24 +16,31 @@ builds the launch URLs for `book/<page>.md` with `.ipynb` when that file exists.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import jupytext
 import nbformat
 import yaml
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 SETUP_TAG = "colab-setup"
 
-# mlintro's own dependencies (pyproject.toml) plus jaxlib, the compiled half of jax, whose
-# version must match jax's. Colab gets them at requirements.txt's versions, the versions the
-# pages' hidden asserts run on; Colab's Jupyter (ipykernel, ...) is left as it is.
+# What the Colab set-up cell pins, each at requirements.txt's version (the versions the pages'
+# hidden asserts run on): mlintro's own dependencies (pyproject.toml), jaxlib (the compiled
+# half of jax, whose version must match jax's), the packages the lesson pages import themselves
+# (myst_nb for `glue`), and the packages pinned in requirements.txt that these require.
+# Colab's own Jupyter kernel is left as it is; IPython comes with it.
 COLAB_EXTRA_PINNED = ("jaxlib",)
+COLAB_KERNEL = ("ipykernel",)
+COLAB_PROVIDED_MODULES = ("IPython",)
 
 COLAB_SETUP = """\
 # Colab only: install the course package `mlintro`{extra_note} and the versions of its
@@ -74,20 +81,83 @@ def _requirement_name(requirement: str) -> str:
     return re.split(r"[\[<>=!~; ]", requirement.strip(), maxsplit=1)[0].lower()
 
 
-def colab_pins(root: Path | None = None) -> dict[str, str]:
-    """Name -> version, from `requirements.txt`, of what the Colab set-up cell pins.
-
-    That is every dependency of `mlintro` in `pyproject.toml` and `COLAB_EXTRA_PINNED`, each
-    at the exact version `requirements.txt` pins (with its extras, e.g. `jax[cpu]`).
-    """
-    root = root or ROOT
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = [_requirement_name(r) for r in project["dependencies"]] + list(COLAB_EXTRA_PINNED)
+def requirement_pins(root: Path | None = None) -> dict[str, str]:
+    """Distribution name (lower case) -> version, for every `name==version` of requirements.txt."""
     pins: dict[str, str] = {}
-    for line in (root / "requirements.txt").read_text(encoding="utf-8").splitlines():
+    text = ((root or ROOT) / "requirements.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)(\[[^\]]*\])?==([^\s;#]+)\s*(#.*)?", line.strip())
         if match:
             pins[match[1].lower()] = match[3]
+    return pins
+
+
+def lesson_imports(book: Path | None = None) -> set[str]:
+    """Top-level modules the lesson pages import (`import x`, `from x import y`)."""
+    modules: set[str] = set()
+    for md in lesson_pages(book):
+        for cell in jupytext.read(md, fmt="md:myst").cells:
+            if cell.cell_type != "code":
+                continue
+            code = "\n".join(line for line in cell.source.splitlines() if line[:1] not in "%!")
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:
+                continue  # not Python (a page's other kernel magics); the build runs it anyway
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    modules.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    modules.add(node.module.split(".")[0])
+    return modules
+
+
+def _required_pinned(name: str, pins: dict[str, str]) -> set[str]:
+    """The pinned distributions that `name` requires (installed metadata, recursively)."""
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        try:
+            requires = metadata.requires(todo.pop()) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for line in requires:
+            requirement = Requirement(line)
+            if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            dist = requirement.name.lower()
+            if dist in pins and dist not in found and dist not in COLAB_KERNEL:
+                found.add(dist)
+                todo.append(dist)
+    return found
+
+
+def colab_pins(root: Path | None = None, book: Path | None = None) -> dict[str, str]:
+    """Name -> version, from `requirements.txt`, of what the Colab set-up cell pins.
+
+    See `COLAB_EXTRA_PINNED`: mlintro's dependencies, jaxlib, the distributions of the modules
+    the lessons import, and what those require among the pinned packages, except Colab's
+    kernel. A lesson import that is neither standard library, `mlintro`, Colab's own, nor
+    pinned in `requirements.txt` stops with a message (Colab would not have it).
+    """
+    root = root or ROOT
+    pins = requirement_pins(root)
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [_requirement_name(r) for r in project["dependencies"]] + list(COLAB_EXTRA_PINNED)
+    distributions = metadata.packages_distributions()
+    unpinned = []
+    for module in sorted(lesson_imports(book or root / "book")):
+        if module in sys.stdlib_module_names or module in ("mlintro", *COLAB_PROVIDED_MODULES):
+            continue
+        dists = [d.lower() for d in distributions.get(module, [])]
+        pinned = [d for d in dists if d in pins]
+        if not pinned:
+            unpinned.append(module)
+        wanted += [d for d in pinned if d not in wanted]
+    if unpinned:
+        raise SystemExit(f"the lessons import {unpinned}, which requirements.txt does not pin")
+    for name in list(wanted):
+        wanted += sorted(d for d in _required_pinned(name, pins) if d not in wanted)
     missing = [name for name in wanted if name not in pins]
     if missing:
         raise SystemExit(f"requirements.txt pins no exact version of {missing} (Colab needs one)")
