@@ -39,6 +39,7 @@ import re
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -136,7 +137,9 @@ def run(
         The command; ``argv[0]`` is looked up on the sandbox's ``PATH``.
     workdir : Path
         Existing folder, mounted read-write at the same path and used as the current
-        directory.
+        directory. When the run ends it holds only plain files and folders of its owner:
+        links, FIFOs and sockets the command left are deleted, so that reading its
+        results never leads outside it.
     timeout : float
         Seconds of wall clock before the whole sandbox is killed.
     memory_mb : int
@@ -188,17 +191,17 @@ def run(
         read_only=[Path(path) for path in read_only],
     )
     owner = workdir.stat()
-    give_back = os.geteuid() == 0
-    if give_back:
+    if os.geteuid() == 0:
         _chown_tree(workdir, SANDBOX_UID, SANDBOX_UID)
+    tidy = True
     try:
         return _supervise(command, timeout=timeout, output_limit_bytes=output_limit_bytes)
     except SandboxStillRunning:
-        give_back = False  # a live process could swap a folder for a link during the walk
+        tidy = False  # a live process could swap a folder for a link during the walk
         raise
     finally:
-        if give_back:  # every sandboxed process is dead by now: nothing can race the walk
-            _chown_tree(workdir, owner.st_uid, owner.st_gid)
+        if tidy:  # every sandboxed process is dead by now: nothing can race the walk
+            _tidy_tree(workdir, owner.st_uid, owner.st_gid)
 
 
 @functools.cache
@@ -507,6 +510,40 @@ def _child_pid(reports: bytes) -> int | None:
         if isinstance(report, dict) and isinstance(report.get("child-pid"), int):
             return report["child-pid"]
     return None
+
+
+def _tidy_tree(folder: Path, uid: int, gid: int) -> None:
+    """Leave only plain files and folders of ``uid:gid`` in ``folder`` after a run.
+
+    The caller reads what the command wrote, outside the sandbox and with its own rights:
+    a link there could lead it to any file it may read (or to ``/proc/kmsg``, whose read
+    never ends), a FIFO could block it. So links, FIFOs and sockets are deleted,
+    set-user-ID and set-group-ID bits cleared, and (when run as root) everything given
+    back to the folder's owner. Hard links to files outside cannot exist: the workdir is
+    a mount of its own, and links across mounts fail.
+    """
+    as_root = os.geteuid() == 0
+    os.chmod(folder, stat.S_IMODE(os.lstat(folder).st_mode) | stat.S_IRWXU)
+    for parent, folders, files in os.walk(folder, followlinks=False):
+        for name in [*folders, *files]:
+            path = os.path.join(parent, name)
+            try:
+                info = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+                os.unlink(path)
+                if name in folders:  # a link to a folder: os.walk must not list it
+                    folders.remove(name)
+                continue
+            if as_root:
+                os.lchown(path, uid, gid)  # also clears set-user-ID bits of files
+            if stat.S_ISDIR(info.st_mode):
+                os.chmod(path, stat.S_IMODE(info.st_mode) | stat.S_IRWXU)
+            elif info.st_mode & (stat.S_ISUID | stat.S_ISGID):
+                os.chmod(path, stat.S_IMODE(info.st_mode) & ~(stat.S_ISUID | stat.S_ISGID))
+    if as_root:
+        os.lchown(folder, uid, gid)
 
 
 def _chown_tree(folder: Path, uid: int, gid: int) -> None:

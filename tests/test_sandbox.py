@@ -287,6 +287,36 @@ def test_deleting_outside_the_workdir_has_no_effect(marker, workdir):
         shutil.rmtree(ROOT / "_build" / marker, ignore_errors=True)
 
 
+def test_the_workdir_is_left_with_plain_files_only(marker, workdir):
+    """Links, FIFOs and sockets could lead the caller, reading results, out of the folder."""
+    result = run_script(
+        """
+        import os, socket, stat
+        open("answers.json", "w").write("{}")
+        os.symlink("/etc/passwd", "link-to-host-file")
+        os.symlink("/proc/kmsg", "link-that-never-ends")
+        os.symlink("/etc", "link-to-host-folder")
+        os.mkfifo("fifo")
+        socket.socket(socket.AF_UNIX).bind("socket")
+        open("set-user-id", "w").write("#!/bin/sh")
+        os.chmod("set-user-id", 0o6755)
+        os.makedirs("locked/inner")
+        os.symlink("/etc/shadow", "locked/inner/link")
+        os.chmod("locked/inner", 0)
+        os.chmod("locked", 0)
+        os.chmod(".", 0)
+        """,
+        marker,
+        workdir,
+    )
+    assert result.status == "ok", result.output
+    left = {str(path.relative_to(workdir)): path.lstat().st_mode for path in workdir.rglob("*")}
+    assert sorted(left) == ["answers.json", "locked", "locked/inner", "set-user-id"]
+    assert (workdir / "answers.json").read_text() == "{}"
+    assert not left["set-user-id"] & 0o6000
+    assert all(path.lstat().st_uid == os.geteuid() for path in [workdir, *workdir.rglob("*")])
+
+
 def test_solutions_the_project_and_host_folders_are_hidden(marker, workdir):
     assert MASTER.is_file()
     visible_on_host = Path("/tmp") / f"{marker}-host-file"
@@ -526,8 +556,21 @@ def hostile_grading(tmp_path_factory):
         submissions / f"{marker}-canary",
         canary_dir,
     ]
+    # a host file the grader can read: its access time shows whether anything read it
+    lure = base / "lure.json"
+    lure.write_text("[]")
+    old = lure.stat().st_mtime - 1000
+    os.utime(lure, (old, lure.stat().st_mtime))
+    lure.read_text()
+    atime_works = lure.stat().st_atime > old  # false on a noatime file system
+    os.utime(lure, (old, lure.stat().st_mtime))
+    other_submissions = [submissions / f"{name}.ipynb" for name in make_hostile.CASES]
     expected = make_hostile.write_notebooks(
-        submissions, marker=marker, targets=targets, victims=[*victims, *submissions.iterdir()]
+        submissions,
+        marker=marker,
+        targets=targets,
+        victims=[*victims, *other_submissions],
+        lure=lure,
     )
     for victim in victims[:-1]:
         victim.write_text("still here")
@@ -550,6 +593,7 @@ def hostile_grading(tmp_path_factory):
             ]
             + [str(path) for path, data in originals.items() if path.read_bytes() != data],
         }
+        lure_read = lure.stat().st_atime > old if atime_works else None
         with open(out / "gradebook.csv") as handle:
             rows = {row["submission"]: row for row in csv.DictReader(handle)}
         logs = {path.name: path.read_text() for path in (out / "logs").iterdir()}
@@ -560,6 +604,7 @@ def hostile_grading(tmp_path_factory):
             "logs": logs,
             "leftovers": leftovers,
             "secret": secret,
+            "lure_read": lure_read,
         }
     finally:
         for path in [*targets, *victims[:-1]]:
@@ -592,3 +637,12 @@ def test_hostile_notebooks_find_no_secrets_solutions_or_network(hostile_grading)
     # collect.py is mounted on purpose (it runs the notebook; it decides no score)
     read = [line.split()[1] for line in log.splitlines() if line.startswith("READ ")]
     assert read == [str(ROOT / "exercises" / "collect.py")]
+
+
+@pytest.mark.slow
+def test_the_grader_does_not_follow_links_the_notebook_left(hostile_grading):
+    # the grader runs outside the sandbox, with the user's rights (root in CI): a link
+    # in the workdir to /proc/kmsg would block it forever, one to a secret would be read
+    if hostile_grading["lure_read"] is None:
+        pytest.skip("access times are not updated on this file system (noatime)")
+    assert hostile_grading["lure_read"] is False, "the grader read a host file through a link"

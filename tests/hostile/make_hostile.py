@@ -7,9 +7,10 @@ leaves nothing behind (no process still running, no file outside its temporary f
 Attacks on the score (cheats that try to get marks) are in ``tests/submissions``.
 
 Every cell is a template: ``{marker}`` (a string unique to the test run, put in every file
-name and process command line the attack makes, so the test can look for them), and
-``{targets}`` / ``{victims}`` (lists of host paths to write and delete) are filled in by
-:func:`write_notebooks`. This module only defines strings: importing it runs nothing.
+name and process command line the attack makes, so the test can look for them),
+``{targets}`` / ``{victims}`` (lists of host paths to write and delete) and ``{lure}`` (a
+host file) are filled in by :func:`write_notebooks`. This module only defines strings:
+importing it runs nothing.
 """
 
 import json
@@ -88,6 +89,18 @@ CASES: dict[str, tuple[str, str]] = {
         "    print('no network', error)\n",
         "graded",
     ),
+    "10-answers-replaced-by-a-link": (
+        # after the collector has written its answers, swap them for a link to a host file
+        # (a file the grading machine can read, or one that never ends: /proc/kmsg)
+        "import atexit, os\n"
+        "def swap():\n"
+        "    for name in os.listdir('.'):\n"
+        "        if name.endswith('.json'):\n"
+        "            os.remove(name)\n"
+        "            os.symlink({lure!r}, name)\n"
+        "atexit.register(swap)\n",
+        "error",
+    ),
 }
 
 
@@ -113,9 +126,13 @@ def hostile_notebook(cell: str) -> dict:
 
 
 def write_notebooks(
-    folder: Path, *, marker: str, targets: list[Path], victims: list[Path]
+    folder: Path, *, marker: str, targets: list[Path], victims: list[Path], lure: Path
 ) -> dict[str, str]:
-    """Write one notebook per case into ``folder``; return ``{file name: expected status}``."""
+    """Write one notebook per case into ``folder``; return ``{file name: expected status}``.
+
+    ``lure`` is the host file that case 10 links its answers to: the grading must not
+    read it.
+    """
     expected = {}
     for name, (template, status) in CASES.items():
         cell = template.format(
@@ -123,6 +140,7 @@ def write_notebooks(
             targets=[str(path) for path in targets],
             victims=[str(path) for path in victims],
             root=ROOT,
+            lure=str(lure),
         )
         path = folder / f"{name}.ipynb"
         path.write_text(json.dumps(hostile_notebook(cell), indent=1))
