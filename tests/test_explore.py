@@ -177,5 +177,14 @@ def test_table_has_a_row_per_trial_matching_its_fit(key):
         row = dict(zip(header, (c.strip() for c in line.strip("|").split("|")), strict=True))
         assert float(row["step size"]) == trial.setting.step_size
         assert int(row["epochs"]) == trial.fit.epochs
-        assert float(row["last loss"]) == pytest.approx(trial.fit.losses[-1], rel=0.05)
+        # three significant digits: rounding changes the loss by at most half a unit in the third
+        assert float(row["last loss"]) == pytest.approx(trial.fit.losses[-1], rel=5e-3)
         assert row["converged"] == ("yes" if trial.fit.converged else "no")
+
+
+def test_a_loss_just_below_the_tolerance_does_not_print_as_the_tolerance(key):
+    trial = explore.train(key, data.X, data.Y, explore.Setting(), max_epochs=EPOCHS)
+    fit = trial.fit._replace(losses=np.array([1.96e-5]), converged=True)
+    text = explore.table([trial._replace(fit=fit)]) + explore.describe(trial._replace(fit=fit))
+    assert "1.96e-05" in text
+    assert "2e-05" not in text

@@ -163,3 +163,12 @@ def test_nn_last_layer_is_linear_and_hidden_layers_use_the_activation():
         np.testing.assert_allclose(
             models.matrix_model(x, w0.T, b0, w1.T, b1, activation=activation), expected
         )
+
+
+def test_reusing_one_key_makes_weights_equal_biases_but_not_neurons_alike():
+    # what the init_params docstring (and the lesson) says a reused key does
+    key = jax.random.key(0)
+    weights = jax.random.normal(key, (1, 3))
+    biases = jax.random.normal(key, (3,))
+    np.testing.assert_array_equal(weights[0], biases)
+    assert np.unique(np.asarray(biases)).size == 3

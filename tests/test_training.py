@@ -89,6 +89,9 @@ def test_huge_step_size_diverges_to_nan_and_stops(start, lecture_data):
         ({"step_size": float("nan")}, "step_size"),
         ({"steps_per_epoch": 0}, "steps_per_epoch"),
         ({"max_epochs": 0}, "max_epochs"),
+        ({"beta1": 1.0}, "beta1"),
+        ({"beta2": -0.1}, "beta2"),
+        ({"beta2": float("nan")}, "beta2"),
     ],
 )
 def test_bad_hyperparameters_are_rejected(start, lecture_data, kwargs, match):
@@ -110,13 +113,13 @@ def test_bad_data_and_networks_are_rejected(start, lecture_data):
         training.adam_fit(two_outputs, x, y, progress=False)
 
 
-def reference_adam(params, x, y, *, epochs, steps, step_size, restart):
+def reference_adam(params, x, y, *, epochs, steps, step_size, restart, b2=0.999):
     """autograd's ``adam`` (autograd/misc/optimizers.py) in plain NumPy, called once per epoch.
 
     With ``restart`` every call starts m, v and the bias-correction count from zero, as
     the lecture's loop did; without it the moments and count carry on across epochs.
     """
-    b1, b2, eps = 0.9, 0.999, 1e-8
+    b1, eps = 0.9, 1e-8
     grad = jax.jit(jax.grad(training.mse))
     shapes = [(w.shape, b.shape) for w, b in params]
     sizes = [int(np.prod(s)) for pair in shapes for s in pair]
@@ -131,10 +134,11 @@ def reference_adam(params, x, y, *, epochs, steps, step_size, restart):
     v_params = flat(params)
     m = v = np.zeros_like(v_params)
     count = 0
-    losses = []
+    losses, step_lengths = [], []
     for _ in range(epochs):
         if restart:
             m, v, count = np.zeros_like(v_params), np.zeros_like(v_params), 0
+        rms_steps = []
         for _ in range(steps):
             g = flat(grad(unflatten(v_params), x, y))
             m = (1 - b1) * g + b1 * m
@@ -142,23 +146,53 @@ def reference_adam(params, x, y, *, epochs, steps, step_size, restart):
             count += 1
             mhat = m / (1 - b1**count)
             vhat = v / (1 - b2**count)
-            v_params = v_params - step_size * mhat / (np.sqrt(vhat) + eps)
+            step = step_size * mhat / (np.sqrt(vhat) + eps)
+            rms_steps.append(np.sqrt(np.mean(step**2)))
+            v_params = v_params - step
         losses.append(float(training.mse(unflatten(v_params), x, y)))
-    return v_params, np.array(losses)
+        step_lengths.append(np.mean(rms_steps))
+    return v_params, np.array(losses), np.array(step_lengths)
 
 
-@pytest.mark.parametrize("restart", [True, False])
-def test_adam_matches_a_plain_python_reimplementation(start, lecture_data, restart):
+@pytest.mark.parametrize(("restart", "b2"), [(True, 0.999), (False, 0.999), (False, 0.99)])
+def test_adam_matches_a_plain_python_reimplementation(start, lecture_data, restart, b2):
     x, y = (jnp.asarray(a) for a in lecture_data)
     fit = training.adam_fit(
-        start, x, y, max_epochs=4, tolerance=0.0, reset_each_epoch=restart, progress=False
+        start,
+        x,
+        y,
+        max_epochs=4,
+        tolerance=0.0,
+        reset_each_epoch=restart,
+        beta2=b2,
+        progress=False,
     )
-    expected, losses = reference_adam(
-        start, x, y, epochs=4, steps=50, step_size=0.01, restart=restart
+    expected, losses, step_lengths = reference_adam(
+        start, x, y, epochs=4, steps=50, step_size=0.01, restart=restart, b2=b2
     )
     assert fit.epochs == 4
     np.testing.assert_allclose(flat(fit.params), expected, rtol=0, atol=1e-10)
     np.testing.assert_allclose(fit.losses, losses, rtol=1e-9)
+    np.testing.assert_allclose(fit.step_lengths, step_lengths, rtol=1e-9)
+
+
+def test_the_first_step_after_a_restart_moves_every_parameter_by_the_step_size(start, lecture_data):
+    # t = 1: m_hat / sqrt(v_hat) = g / (|g| + eps), so |step| = alpha |g| / (|g| + eps)
+    fit = training.adam_fit(
+        start, *lecture_data, steps_per_epoch=1, max_epochs=1, tolerance=0.0, progress=False
+    )
+    g = np.abs(flat(jax.grad(training.mse)(start, *lecture_data)))
+    expected = 0.01 * np.sqrt(np.mean((g / (g + 1e-8)) ** 2))
+    np.testing.assert_allclose(fit.step_lengths, [expected], rtol=1e-12)
+
+
+def test_a_shorter_second_moment_memory_takes_longer_steps(start, lecture_data):
+    # 20 epochs of plain Adam: with beta2 = 0.999 the second moment still remembers the
+    # large early gradients, so the later steps are shorter than with beta2 = 0.99
+    kwargs = {"max_epochs": 20, "tolerance": 0.0, "reset_each_epoch": False, "progress": False}
+    long_memory = training.adam_fit(start, *lecture_data, **kwargs)
+    short_memory = training.adam_fit(start, *lecture_data, beta2=0.99, **kwargs)
+    assert long_memory.step_lengths[-1] < 0.5 * short_memory.step_lengths[-1]
 
 
 def test_restarting_adam_each_epoch_changes_the_path(start, lecture_data):

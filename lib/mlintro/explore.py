@@ -265,9 +265,9 @@ def describe(trial: Trial) -> str:
     fit = trial.fit
     loss = fit.losses[-1]
     if fit.converged:
-        outcome = f"loss {loss:.2g}, tolerance reached at epoch {fit.epochs - 1}"
+        outcome = f"loss {loss:.3g}, tolerance reached at epoch {fit.epochs - 1}"
     else:
-        outcome = f"loss {loss:.2g} after {fit.epochs} epochs (tolerance not reached)"
+        outcome = f"loss {loss:.3g} after {fit.epochs} epochs (tolerance not reached)"
     return f"{trial.setting.label}: {outcome}"
 
 
@@ -275,7 +275,8 @@ def table(trials: Sequence[Trial]) -> str:
     """Tabulate trials in Markdown: one row per setting, with the epochs run and the last loss.
 
     ``layers`` counts the hidden layers, ``neurons`` the neurons in each, and
-    ``converged`` says whether the tolerance was reached.
+    ``converged`` says whether the tolerance was reached. Losses have three significant
+    digits, so a loss just below the tolerance 2e-05 does not print as the tolerance.
 
     Examples
     --------
@@ -295,7 +296,7 @@ def table(trials: Sequence[Trial]) -> str:
         reached = "yes" if fit.converged else "no"
         rows.append(
             f"| {s.layers} | {s.hidden} | {s.activation} | {s.step_size:g} | {fit.epochs}"
-            f" | {fit.losses[-1]:.2g} | {reached} |"
+            f" | {fit.losses[-1]:.3g} | {reached} |"
         )
     return "\n".join(rows)
 

@@ -23,7 +23,6 @@ __all__ = [
     "PARAMETER_NAMES",
     "Activation",
     "Params",
-    "canonical_flat",
     "flat_from_params",
     "init_params",
     "matrix_model",
@@ -173,42 +172,6 @@ def flat_from_params(params: Params) -> jax.Array:
     (w0, b0), (w1, b1) = params
     neurons = jnp.stack([w1[:, 0], w0[0], b0], axis=1)  # rows: (w1i, w0i, b0i)
     return jnp.concatenate([b1, neurons.ravel()])
-
-
-def canonical_flat(pars: jax.Array) -> jax.Array:
-    """Return the ten parameters in a canonical form that removes two symmetries.
-
-    The model does not change if two neurons swap places, nor if one neuron's
-    three parameters all change sign, since w1 tanh(w0 x + b0) = (-w1) tanh(-w0 x - b0).
-    The canonical form flips each neuron so that its input weight ``w0i`` is
-    not negative and sorts the neurons by that weight, so two parameter
-    vectors describe the same function this way only if their canonical forms
-    are equal.
-
-    Parameters
-    ----------
-    pars
-        The ten parameters in the order of :data:`PARAMETER_NAMES`.
-
-    Returns
-    -------
-    Array
-        The same model, in the same order of names.
-
-    Examples
-    --------
-    >>> pars = jnp.array([0.5, 1.0, -2.0, 3.0, 4.0, 1.0, 0.0, 7.0, 0.5, -1.0])
-    >>> canonical_flat(pars)  # neurons (w1i, w0i, b0i) sorted by w0i; the 1st flipped
-    Array([ 0.5,  7. ,  0.5, -1. ,  4. ,  1. ,  0. , -1. ,  2. , -3. ], dtype=float64)
-    >>> x = jnp.linspace(0.0, 1.0, 5)
-    >>> bool(jnp.allclose(scalar_model(x, canonical_flat(pars)), scalar_model(x, pars)))
-    True
-    """
-    pars = _check_flat(pars)
-    neurons = pars[1:].reshape(_N_HIDDEN, 3)  # rows: (w1i, w0i, b0i)
-    neurons = neurons * jnp.where(neurons[:, 1:2] < 0, -1.0, 1.0)
-    neurons = neurons[jnp.argsort(neurons[:, 1])]
-    return jnp.concatenate([pars[:1], neurons.ravel()])
 
 
 def nn(params: Params, inputs: jax.Array, activation: Activation = jnp.tanh) -> jax.Array:
