@@ -32,6 +32,7 @@ combined stdout and stderr (read into a capped buffer; the sandbox is killed whe
 command writes more).
 """
 
+import errno
 import functools
 import json
 import os
@@ -40,6 +41,7 @@ import select
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import time
@@ -376,8 +378,17 @@ def _mount_point_parents(path: Path, hidden: Sequence[Path]) -> list[str]:
 def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -> SandboxResult:
     """Start ``command``, collect capped output, enforce the timeout, kill on exit."""
     status_read, status_write = os.pipe()
+    options = ["--json-status-fd", str(status_write)]
+    passed = [status_write]
+    program = _seccomp_program()
+    if program:
+        filter_read, filter_write = os.pipe()  # the program is far below a pipe's buffer
+        os.write(filter_write, program)
+        os.close(filter_write)
+        options += ["--seccomp", str(filter_read)]
+        passed.append(filter_read)
     bwrap = command.index("bwrap") + 1
-    command = [*command[:bwrap], "--json-status-fd", str(status_write), *command[bwrap:]]
+    command = [*command[:bwrap], *options, *command[bwrap:]]
     start = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -385,11 +396,12 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            pass_fds=(status_write,),
+            pass_fds=passed,
             start_new_session=True,
         )
     finally:
-        os.close(status_write)
+        for fd in passed:
+            os.close(fd)
     output = bytearray()
     written = 0
     reports = bytearray()
@@ -452,6 +464,41 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
     if returncode != 0 and MEMORY_ERRORS.search(text[-4000:]):
         return SandboxResult("memory", returncode, text, seconds)
     return SandboxResult("ok", returncode, text, seconds)
+
+
+def _seccomp_program() -> bytes:
+    """Return a classic BPF seccomp filter that makes the kernel keyring calls fail.
+
+    A process inherits its parent's session keyring, and possessing a keyring gives access
+    to its keys whatever the user: without this filter, a sandboxed command could read the
+    secrets the grader's session holds there. ``add_key``, ``request_key`` and ``keyctl``
+    fail with ENOSYS (as if the kernel had no keyrings); so do system calls of another ABI
+    (32-bit x86, x32), which would have other numbers. Returns ``b""`` on a CPU this table
+    does not know (the sandbox then runs without the filter).
+    """
+    architectures = {  # audit architecture, (add_key, request_key, keyctl)
+        "x86_64": (0xC000003E, (248, 249, 250)),
+        "aarch64": (0xC00000B7, (217, 218, 219)),
+        "arm64": (0xC00000B7, (217, 218, 219)),
+    }
+    known = architectures.get(os.uname().machine)
+    if known is None:
+        return b""
+    audit_arch, calls = known
+    load, jump_equal, jump_at_least, give = 0x20, 0x15, 0x35, 0x06
+    allow, fail = 0x7FFF0000, 0x00050000 | errno.ENOSYS
+    x32_bit = 0x40000000  # x32 calls are x86-64's with this bit set
+    instructions = [
+        (load, 0, 0, 4),  # seccomp_data.arch
+        (jump_equal, 1, 0, audit_arch),
+        (give, 0, 0, fail),
+        (load, 0, 0, 0),  # seccomp_data.nr
+        (jump_at_least, len(calls) + 1, 0, x32_bit),
+    ]
+    for position, call in enumerate(calls):
+        instructions.append((jump_equal, len(calls) - position, 0, call))
+    instructions += [(give, 0, 0, allow), (give, 0, 0, fail)]
+    return b"".join(struct.pack("=HBBI", *instruction) for instruction in instructions)
 
 
 def _read_available(fd: int) -> bytes:

@@ -395,6 +395,48 @@ def test_the_environment_holds_no_secrets_of_the_machine(marker, workdir, monkey
     )
 
 
+KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl system calls
+
+
+@pytest.mark.skipif(os.uname().machine not in KEYCTL, reason="system call numbers unknown")
+def test_the_graders_session_keyring_is_out_of_reach(marker, workdir):
+    """A process inherits its parent's session keyring, and with it the keys there."""
+    add_key, keyctl = KEYCTL[os.uname().machine]
+    secret = f"keyring-{marker}".encode()
+    probe = f"""
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        found = libc.syscall({keyctl}, 10, -3, b"user", b"{marker}", 0)  # KEYCTL_SEARCH
+        print("search", found, ctypes.get_errno())
+        if found > 0:
+            buffer = ctypes.create_string_buffer(256)
+            length = libc.syscall({keyctl}, 11, found, buffer, 256)  # KEYCTL_READ
+            print("READ", buffer.raw[:length])
+        """
+    setup = f"""
+        import ctypes, subprocess, sys
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        # a session keyring of this process only (KEYCTL_JOIN_SESSION_KEYRING), holding a key
+        assert libc.syscall({keyctl}, 1, b"{marker}") > 0, ctypes.get_errno()
+        secret = {secret!r}
+        assert libc.syscall({add_key}, b"user", b"{marker}", secret, len(secret), -3) > 0
+        sys.path.insert(0, {str(SANDBOX_MODULE.parent)!r})
+        import sandbox
+        from pathlib import Path
+        result = sandbox.run([sys.executable, "-c", {textwrap.dedent(probe)!r}],
+                             workdir=Path({str(workdir)!r}), timeout=20, memory_mb=1024)
+        print(result.output)
+        """
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(setup)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "search -1" in done.stdout
+    assert secret.decode() not in done.stdout
+
+
 def test_there_is_no_network(marker, workdir):
     result = run_script(
         """
