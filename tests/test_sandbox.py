@@ -167,6 +167,33 @@ def test_a_caught_allocation_failure_does_not_stop_the_program(marker, workdir):
     assert "no 64 GiB here" in result.output
 
 
+def test_the_private_tmp_and_shm_in_memory_are_size_limited(marker, workdir):
+    """They live in the machine's memory, outside the address-space limit."""
+    result = run_script(
+        """
+        import errno
+        for folder in ["/tmp", "/dev/shm"]:
+            written = 0
+            try:
+                with open(f"{folder}/filler", "wb") as handle:
+                    for _ in range(200):  # 200 MiB
+                        handle.write(b"x" * (1 << 20))
+                        handle.flush()
+                        written += 1
+            except OSError as error:
+                print(folder, "full after", written, "MiB", errno.errorcode[error.errno])
+        """,
+        marker,
+        workdir,
+        memory_mb=128,
+    )
+    assert result.status == "ok", result.output
+    lines = dict(line.split(" ", 1) for line in result.output.splitlines())
+    assert lines["/tmp"].startswith("full after") and lines["/tmp"].endswith("ENOSPC")
+    assert int(lines["/tmp"].split()[2]) <= 128
+    assert int(lines["/dev/shm"].split()[2]) <= sandbox.SHM_MB
+
+
 def test_forked_sleepers_die_with_the_sandbox(marker, workdir):
     result = run_script(
         """
