@@ -530,6 +530,17 @@ def test_without_bubblewrap_nothing_runs_and_the_message_says_what_to_do(monkeyp
         sandbox.check.__wrapped__()
 
 
+def test_a_bwrap_that_cannot_sandbox_stops_grading_with_what_to_do(monkeypatch, tmp_path):
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    advice = "--privileged" if os.geteuid() == 0 else "apparmor_restrict_unprivileged_userns"
+    with pytest.raises(sandbox.SandboxUnavailable, match="No permissions") as raised:
+        sandbox.check.__wrapped__()
+    assert advice in str(raised.value) and "never run without it" in str(raised.value)
+
+
 def _user_namespaces_for(uid: int) -> bool:
     probe = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
     probe += ["unshare", "--user", "--map-root-user", "true"]
