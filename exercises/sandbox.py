@@ -23,7 +23,13 @@ Inside the sandbox the command sees:
   keeps only the right to change user, and the command runs as ``nobody`` (uid 65534):
   root has no user namespace of its own to map to, and a command running as root could
   use root's rights on anything still mounted. The workdir is given to ``nobody`` for
-  the run and returned to its owner afterwards.
+  the run;
+- no kernel keyrings: a seccomp filter makes their system calls fail, since a process
+  inherits its parent's session keyring and the keys in it.
+
+When the run ends, ``workdir`` holds only plain files and folders of its owner: links,
+FIFOs and sockets are deleted and set-user-ID bits cleared, so that the caller, reading
+the results with its own rights, is never led outside the folder.
 
 Limits: ``timeout`` seconds of wall clock (then the whole sandbox is killed),
 ``memory_mb`` of address space per process (``RLIMIT_AS``), ``FILE_SIZE_LIMIT_MB`` per
@@ -53,6 +59,7 @@ __all__ = [
     "FILE_SIZE_LIMIT_MB",
     "PROCESS_LIMIT",
     "SANDBOX_UID",
+    "SHM_MB",
     "SandboxResult",
     "SandboxStillRunning",
     "SandboxUnavailable",
