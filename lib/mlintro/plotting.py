@@ -269,8 +269,10 @@ def plot_eigenvalues(
         negative = values < 0
         any_negative |= bool(negative.any())
         ax.plot(number, np.abs(values), "-", color=color, linewidth=1, alpha=0.6)
-        ax.plot(number[~negative], values[~negative], "o", color=color, label=label)
-        ax.plot(number[negative], -values[negative], "o", color=color, fillstyle="none")
+        # later sets get smaller markers, so that equal values stay visible on top
+        size = max(8.0 - 3.0 * i, 4.0)
+        ax.plot(number[~negative], values[~negative], "o", ms=size, color=color, label=label)
+        ax.plot(number[negative], -values[negative], "o", ms=size, color=color, fillstyle="none")
     if any_negative:
         ax.plot([], [], "o", color="0.3", fillstyle="none", label="negative (hollow)")
     longest = max(len(values) for values in spectra.values())
