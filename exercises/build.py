@@ -28,6 +28,7 @@ Usage: ``python exercises/build.py [--no-run-tests] [NAME ...]`` (all masters by
 import argparse
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -42,6 +43,7 @@ BUILD = ROOT / "_build" / "exercises"
 STUDENT = EXERCISES / "student"
 # what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
 PUBLIC_LABEL = "(public checks only)"
+JAX_CACHE = BUILD / "jax-cache"  # compiled by the reference solutions, read by submissions
 JUDGE_FILES = ("judge.py", "collect.py", "judge_plugin.py")  # the zip's root, not files/
 OTTER_REQUIREMENT = "otter-grader==7.0.0"  # as pinned in requirements.txt
 AUTOGRADER_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib", "ipywidgets")
@@ -147,8 +149,22 @@ def _judge_module():
     return judge
 
 
+def jax_cache_env(folder: Path) -> dict[str, str]:
+    """Return the environment that makes JAX keep every compiled function in ``folder``."""
+    return {
+        "JAX_COMPILATION_CACHE_DIR": str(folder),
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+    }
+
+
 def check_judge(name: str, solved: Path, blank: Path) -> None:
-    """Fail unless the judge gives the solved notebook full marks and the blank one zero."""
+    """Fail unless the judge gives the solved notebook full marks and the blank one zero.
+
+    The solved notebook's run also fills ``JAX_CACHE`` with the compiled training, fits and
+    Hessians the notebooks use; ``make grade`` mounts it read-only into the sandbox, so a
+    submission does not compile them again. Only this trusted run writes it.
+    """
     judge = _judge_module()
     for notebook, full in [(solved, True), (blank, False)]:
         with tempfile.TemporaryDirectory() as tmp:
@@ -159,6 +175,8 @@ def check_judge(name: str, solved: Path, blank: Path) -> None:
                 check=True,
                 cwd=tmp,
                 capture_output=True,
+                # the project's lib, as grade.py gives the sandbox: JAX's cache keys hold paths
+                env={**os.environ, "PYTHONPATH": str(ROOT / "lib"), **jax_cache_env(JAX_CACHE)},
             )
             data, problem = judge.load_answers(answers)
             verdicts = judge.judge(name, seed, data)

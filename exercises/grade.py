@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "lib"))
 
 import judge  # noqa: E402
 import sandbox  # noqa: E402
+from build import JAX_CACHE, jax_cache_env  # noqa: E402
 
 COLLECT = Path(__file__).resolve().parent / "collect.py"
 PYTHON = os.path.abspath(sys.executable)  # the virtual environment's, mounted in the sandbox
@@ -122,15 +123,19 @@ def collect(
     try:
         work.mkdir()
         shutil.copyfile(path, work / NOTEBOOK)
+        env, read_only = dict(SANDBOX_ENV), [COLLECT]
+        if JAX_CACHE.is_dir():  # compiled by `make exercises`; read-only, so never poisoned
+            env.update(jax_cache_env(JAX_CACHE))
+            read_only.append(JAX_CACHE)
         result = sandbox.run(
             [PYTHON, str(COLLECT), NOTEBOOK, name, str(seed), ANSWERS],
             workdir=work,
             timeout=timeout,
             memory_mb=memory_mb,
             output_limit_bytes=OUTPUT_LIMIT,
-            env=SANDBOX_ENV,
+            env=env,
             hide=hide,
-            read_only=[COLLECT],
+            read_only=read_only,
         )
         log_path.write_text(result.output.replace(str(work), "<tmp>"))
         if result.status == "timeout":
