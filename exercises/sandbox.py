@@ -427,8 +427,8 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
                 if not report:
                     streams.remove(status_read)
                 reports += report
-                if sandbox_init is None and (pid := _child_pid(reports)) is not None:
-                    sandbox_init = _pidfd(pid)
+                if sandbox_init is None and (child := _child(reports)) is not None:
+                    sandbox_init = _open_sandbox_init(*child)
             if process.stdout.fileno() in ready:
                 chunk = os.read(process.stdout.fileno(), READ_CHUNK)
                 if not chunk:  # every process that held the pipe is gone
@@ -452,8 +452,8 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
         # kill everything in its PID namespace, and wait until that is done
         if sandbox_init is None:
             reports += _read_available(status_read)
-            if (pid := _child_pid(reports)) is not None:
-                sandbox_init = _pidfd(pid)
+            if (child := _child(reports)) is not None:
+                sandbox_init = _open_sandbox_init(*child)
         if sandbox_init is not None:
             _kill_and_wait(sandbox_init)
         process.stdout.close()
@@ -465,7 +465,7 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
     if status == "output-limit":
         note = f"\n[output cut at {output_limit_bytes} bytes; the sandbox was killed]"
         return SandboxResult("output-limit", None, text + note, seconds)
-    if _child_pid(reports) is None:
+    if _child(reports) is None:
         return SandboxResult("error", None, f"the sandbox could not start: {text}", seconds)
     returncode = process.returncode
     if returncode != 0 and MEMORY_ERRORS.search(text[-4000:]):
@@ -522,12 +522,25 @@ def _read_available(fd: int) -> bytes:
         data += chunk
 
 
-def _pidfd(pid: int) -> int | None:
-    """Open a pidfd of ``pid`` (None if it has ended and been reaped already)."""
+def _open_sandbox_init(pid: int, pid_namespace: int | None) -> int | None:
+    """Open a pidfd of the sandbox's init, or return None if it is gone.
+
+    The PID came from bwrap's report; by the time it is read, that process may have ended
+    and, in theory, its number gone to another process. Checking the PID namespace of the
+    process the pidfd holds makes sure only the sandbox's own init is ever signalled.
+    """
     try:
-        return os.pidfd_open(pid)
+        pidfd = os.pidfd_open(pid)
     except ProcessLookupError:
         return None
+    try:
+        namespace = os.stat(f"/proc/{pid}/ns/pid").st_ino
+    except OSError:
+        namespace = None
+    if namespace is None or namespace != pid_namespace:
+        os.close(pidfd)
+        return None
+    return pidfd
 
 
 def _kill_and_wait(pidfd: int) -> None:
@@ -547,8 +560,11 @@ def _kill_and_wait(pidfd: int) -> None:
         os.close(pidfd)
 
 
-def _child_pid(reports: bytes) -> int | None:
-    """Return the host PID of the sandbox's init from bwrap's status reports, if given."""
+def _child(reports: bytes) -> tuple[int, int | None] | None:
+    """Return the host PID and PID namespace of the sandbox's init from bwrap's reports.
+
+    None until bwrap has reported starting it (never, if setting up the sandbox failed).
+    """
     decoder = json.JSONDecoder()
     text = bytes(reports).decode("utf-8", errors="replace")
     position = 0
@@ -562,7 +578,8 @@ def _child_pid(reports: bytes) -> int | None:
         except json.JSONDecodeError:
             return None  # an incomplete report: wait for the rest
         if isinstance(report, dict) and isinstance(report.get("child-pid"), int):
-            return report["child-pid"]
+            namespace = report.get("pid-namespace")
+            return report["child-pid"], namespace if isinstance(namespace, int) else None
     return None
 
 
