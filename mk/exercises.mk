@@ -1,8 +1,9 @@
 # Autograded exercises (otter-grader): see exercises/README.md.
 # `make exercises` builds the student notebooks (exercises/student/, shown in the book) and
-# the autograder zips (_build/exercises/<name>-autograder.zip); otter assign checks that the
-# reference solutions pass every test. `make grade SUBMISSIONS=<folder> OUT=<folder>` grades
-# a folder of submitted notebooks; `make bench-grading` times grading.
+# the autograder zips (_build/exercises/<name>-autograder.zip, with the judge and its otter
+# plugin); it checks that the reference solutions pass the public checks and get full marks
+# from the judge. `make grade SUBMISSIONS=<folder> OUT=<folder>` grades a folder of submitted
+# notebooks (each collected in the sandbox, judged outside it); `make bench-grading` times it.
 EX_NAMES := $(foreach md,$(wildcard exercises/*/*.md),$(if $(filter $(notdir $(basename $(md))),$(notdir $(patsubst %/,%,$(dir $(md))))),$(notdir $(basename $(md)))))
 EX_MASTERS := $(foreach n,$(EX_NAMES),exercises/$(n)/$(n).md)
 EX_STUDENT := $(EX_NAMES:%=exercises/student/%.ipynb)
@@ -11,7 +12,7 @@ EX_LIB := $(sort $(wildcard lib/mlintro/*.py))
 GRADE_WORKERS ?=
 
 BOOK_DEPS += exercises
-# the grading tests in `make unit` (tests/test_exercises.py) use the built zips
+# the grading tests in `make unit` (tests/test_exercises.py) use the built zips and notebooks
 unit: exercises
 
 .PHONY: exercises grade bench-grading sandbox
@@ -31,7 +32,9 @@ sandbox:
 
 exercises: $(EX_STUDENT) $(EX_ZIPS)
 
-$(EX_STUDENT) $(EX_ZIPS) &: $(EX_MASTERS) $(EX_LIB) exercises/build.py requirements.txt $(STAMP)
+EX_JUDGE := exercises/build.py exercises/judge.py exercises/collect.py exercises/judge_plugin.py
+
+$(EX_STUDENT) $(EX_ZIPS) &: $(EX_MASTERS) $(EX_LIB) $(EX_JUDGE) requirements.txt $(STAMP)
 	$(BIN)/python exercises/build.py $(EX_NAMES)
 
 grade: exercises
