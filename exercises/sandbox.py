@@ -110,7 +110,7 @@ class SandboxResult:
         after ``timeout`` seconds), ``"memory"`` (ended with an error and its output reports
         a failed allocation), ``"output-limit"`` (killed for writing more than
         ``output_limit_bytes``) or ``"error"`` (the sandbox could not be set up for this
-        run; ``output`` says why).
+        run, or could not start the command; ``output`` says why).
     returncode : int or None
         Exit status of the command (``128 + N`` when killed by signal ``N``); ``None`` when
         the sandbox killed it or never started it.
@@ -261,8 +261,11 @@ def _namespace_flags() -> list[str]:
     flags += ["--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if os.geteuid() == 0:
         # bwrap runs privileged (no user namespace): keep only what setpriv needs to drop
-        # to SANDBOX_UID; no_new_privs stops the command from regaining anything
+        # to SANDBOX_UID, and the right to enter a workdir of mode 0700 that belongs to
+        # SANDBOX_UID; the switch of user clears them all, and no_new_privs stops the
+        # command from regaining any
         flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        flags += ["--cap-add", "CAP_DAC_READ_SEARCH"]
     else:
         flags += ["--unshare-user", "--disable-userns"]
     return flags
@@ -465,7 +468,11 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
     if status == "output-limit":
         note = f"\n[output cut at {output_limit_bytes} bytes; the sandbox was killed]"
         return SandboxResult("output-limit", None, text + note, seconds)
-    if _child(reports) is None:
+    if _child(reports) is None or (
+        process.returncode != 0 and text.startswith(("bwrap: ", "setpriv: ", "prlimit: "))
+    ):
+        # the sandbox's own tools failed to set it up or to start the command (a chdir,
+        # an exec); the command could fake this only to get its own run counted as an error
         return SandboxResult("error", None, f"the sandbox could not start: {text}", seconds)
     returncode = process.returncode
     if returncode != 0 and MEMORY_ERRORS.search(text[-4000:]):

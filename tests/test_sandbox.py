@@ -83,6 +83,7 @@ def run_script(source: str, marker: str, workdir: Path, **limits) -> "sandbox.Sa
 
 
 def test_a_plain_run_reports_its_output_and_exit_status(marker, workdir):
+    workdir.chmod(0o700)  # as tempfile.mkdtemp makes them
     result = run_script(
         """
         import sys
@@ -511,6 +512,12 @@ def test_mount_and_namespace_tricks_do_not_reveal_or_change_the_host(marker, wor
     finally:
         for escape in escapes:
             escape.unlink(missing_ok=True)
+
+
+def test_a_command_that_cannot_start_is_an_error(workdir):
+    result = sandbox.run(["no-such-program-here"], workdir=workdir, timeout=10, memory_mb=100)
+    assert result.status == "error" and result.returncode is None
+    assert "no-such-program-here" in result.output
 
 
 def test_bad_arguments_are_refused_before_anything_runs(workdir):
