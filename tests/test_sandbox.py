@@ -387,6 +387,23 @@ def test_solutions_the_project_and_host_folders_are_hidden(marker, workdir):
         assert report["uid"] == sandbox.SANDBOX_UID
 
 
+def test_the_command_has_no_privileges_and_cannot_gain_any(marker, workdir):
+    result = run_script(
+        """
+        fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+        for name in ["Uid", "CapPrm", "CapEff", "CapAmb", "NoNewPrivs", "Seccomp"]:
+            print(name, fields[name].split()[0])
+        """,
+        marker,
+        workdir,
+    )
+    status = dict(line.split() for line in result.output.splitlines())
+    assert status["CapPrm"] == status["CapEff"] == status["CapAmb"] == "0" * 16
+    assert status["NoNewPrivs"] == "1"  # set-user-ID programs give nothing
+    assert status["Seccomp"] == ("2" if os.uname().machine in KEYCTL else "0")
+    assert status["Uid"] != "0"
+
+
 def test_the_course_package_imports_from_the_read_only_project(marker, workdir):
     result = run_script(
         """
