@@ -79,6 +79,10 @@ def run_script(source: str, marker: str, workdir: Path, **limits) -> "sandbox.Sa
     argv = [sys.executable, "-c", textwrap.dedent(source), marker]
     result = sandbox.run(argv, workdir=workdir, **limits)
     assert processes_with(marker) == [], "processes outlived the sandbox"
+    escaped = [place for place in host_places(marker) if place.exists()]
+    for place in escaped:
+        place.unlink()
+    assert escaped == [], "files were written outside the workdir"
     return result
 
 
