@@ -287,10 +287,10 @@ def test_writing_outside_the_workdir_creates_nothing_on_the_host(marker, workdir
 def test_deleting_outside_the_workdir_has_no_effect(marker, workdir):
     # canaries only: a broken sandbox must not cost the project its files
     canaries = [
-        Path("/tmp") / marker,
-        Path.home() / marker,
-        ROOT / "_build" / marker / "inside" / "file",
-        workdir.parent / marker,
+        Path("/tmp") / f"{marker}-canary",
+        Path.home() / f"{marker}-canary",
+        ROOT / "_build" / f"{marker}-canary" / "inside" / "file",
+        workdir.parent / f"{marker}-canary",
     ]
     for canary in canaries:
         canary.parent.mkdir(parents=True, exist_ok=True)
@@ -305,7 +305,7 @@ def test_deleting_outside_the_workdir_has_no_effect(marker, workdir):
                     print("removed", victim)
                 except OSError as error:
                     print("could not remove", victim, type(error).__name__)
-            shutil.rmtree({str(ROOT / "_build" / marker)!r}, ignore_errors=True)
+            shutil.rmtree({str(ROOT / "_build" / f"{marker}-canary")!r}, ignore_errors=True)
             """,
             marker,
             workdir,
@@ -316,7 +316,7 @@ def test_deleting_outside_the_workdir_has_no_effect(marker, workdir):
     finally:
         for canary in canaries:
             canary.unlink(missing_ok=True)
-        shutil.rmtree(ROOT / "_build" / marker, ignore_errors=True)
+        shutil.rmtree(ROOT / "_build" / f"{marker}-canary", ignore_errors=True)
 
 
 def test_the_workdir_is_left_with_plain_files_only(marker, workdir):
