@@ -424,7 +424,7 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
             if remaining <= 0:
                 status = "timeout"
                 break
-            ready, _, _ = select.select(streams, [], [], remaining)
+            ready = _readable(streams, remaining)
             if status_read in ready:
                 report = os.read(status_read, READ_CHUNK)
                 if not report:
@@ -515,6 +515,17 @@ def _seccomp_program() -> bytes:
     return b"".join(struct.pack("=HBBI", *instruction) for instruction in instructions)
 
 
+def _readable(fds: Sequence[int], timeout: float) -> list[int]:
+    """Wait up to ``timeout`` seconds; return those of ``fds`` that can be read or closed.
+
+    ``poll`` rather than ``select``, which fails on descriptors above 1023.
+    """
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return [fd for fd, _ in poller.poll(max(0.0, timeout) * 1000)]
+
+
 def _read_available(fd: int) -> bytes:
     """Read what a pipe holds now, without waiting for more."""
     os.set_blocking(fd, False)
@@ -559,7 +570,7 @@ def _kill_and_wait(pidfd: int) -> None:
             return  # gone already
         # readable once the process has exited, which for a PID namespace's init is after
         # the kernel has killed and reaped every other process in it
-        if not select.select([pidfd], [], [], KILL_WAIT_SECONDS)[0]:
+        if not _readable([pidfd], KILL_WAIT_SECONDS):
             raise SandboxStillRunning(
                 f"the sandbox's processes did not end {KILL_WAIT_SECONDS} s after SIGKILL"
             )
