@@ -228,6 +228,13 @@ def check() -> None:
             "the sandbox. Install it with `make sandbox` (Debian/Ubuntu: "
             "`apt-get install bubblewrap`) or your distribution's bubblewrap package."
         )
+    version = subprocess.run(["bwrap", "--version"], capture_output=True, text=True).stdout
+    numbers = re.findall(r"\d+", version)
+    if len(numbers) >= 2 and (int(numbers[0]), int(numbers[1])) < (0, 8):
+        raise SandboxUnavailable(
+            f"{version.strip()} is too old: the sandbox needs bubblewrap 0.8 or "
+            "later (Debian 12, Ubuntu 24.04) for --disable-userns and --size"
+        )
     for tool in ("prlimit", "setpriv"):
         if shutil.which(tool) is None:
             raise SandboxUnavailable(f"{tool} (util-linux) is not installed: install util-linux")

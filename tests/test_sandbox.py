@@ -569,6 +569,15 @@ def test_a_bwrap_that_cannot_sandbox_stops_grading_with_what_to_do(monkeypatch, 
     assert advice in str(raised.value) and "never run without it" in str(raised.value)
 
 
+def test_an_old_bwrap_is_refused_by_name(monkeypatch, tmp_path):
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\necho 'bubblewrap 0.4.1'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    with pytest.raises(sandbox.SandboxUnavailable, match=r"bubblewrap 0\.4\.1 is too old"):
+        sandbox.check.__wrapped__()
+
+
 def _user_namespaces_for(uid: int) -> bool:
     probe = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
     probe += ["unshare", "--user", "--map-root-user", "true"]
