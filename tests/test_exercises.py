@@ -1,23 +1,27 @@
-"""The autograded exercises: grading of prepared submissions, bad files, leaks, seeds.
+"""The autograded exercises: grading of prepared submissions, cheats, leaks, seeds, Gradescope.
 
 One ``exercises/grade.py`` run (2 workers) grades every prepared submission of
-``tests/submissions/make_submissions.py`` and the blank student notebooks; the tests
-below read its gradebook. The exercises are built first if ``make exercises`` has
-not run (``make unit`` depends on it).
+``tests/submissions/make_submissions.py`` (wrong answers, valid answers in other styles,
+cheating submissions, bad files) and the blank student notebooks; the tests below read its
+gradebook. A few of the same submissions are graded again the way Gradescope runs the
+autograder zip, and must get the same scores. The judge's checks are also run in this
+process, on answers collected from reference and wrong functions, over 50 grading seeds.
+The exercises are built first if ``make exercises`` has not run (``make unit`` depends on
+it).
 """
 
+import concurrent.futures
 import csv
 import hashlib
 import importlib.util
-import inspect
-import itertools
 import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
-import warnings
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -38,6 +42,11 @@ _spec = importlib.util.spec_from_file_location(
 )
 subs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(subs)
+
+sys.path.insert(0, str(ROOT / "exercises"))
+import collect  # noqa: E402
+import judge  # noqa: E402
+import sandbox  # noqa: E402
 
 
 def _built() -> bool:
@@ -82,12 +91,14 @@ def graded(built, tmp_path_factory):
 
 
 def _max_points(name: str) -> dict[str, float]:
+    """Points per question, as the autograder zip's test files give them to Gradescope."""
     points = {}
     with zipfile.ZipFile(BUILD / f"{name}-autograder.zip") as archive:
         for member in archive.namelist():
             if member.startswith("tests/") and member.endswith(".py"):
                 source = archive.read(member).decode()
                 points[Path(member).stem] = float(re.search(r"^points = (\S+)$", source, re.M)[1])
+    assert points == {q: float(p) for q, p in judge.POINTS[name].items()}
     return points
 
 
@@ -112,7 +123,10 @@ def test_reference_full_marks_and_blank_zero(graded, name):
     assert float(reference["max_score"]) == total
     assert (blank["status"], float(blank["score"])) == ("graded", 0.0)
     results = json.loads((graded[2] / "results" / f"{short}-reference.json").read_text())
-    assert {t["name"] for t in results["tests"]} >= set(_max_points(name))
+    assert set(results["questions"]) == set(_max_points(name))
+    assert all(v["passed"] and v["message"] == "passed" for v in results["questions"].values())
+    blank_results = json.loads((graded[2] / "results" / f"{name}-blank.json").read_text())
+    assert not any(v["passed"] for v in blank_results["questions"].values())
 
 
 @pytest.mark.parametrize("case", subs.all_cases())
@@ -231,84 +245,306 @@ def test_site_has_no_solution_or_hidden_test(name):
         assert not [s for s in secrets if s in text or s in flat], page
 
 
-# ---- the hidden tests hold for any seeds a student may choose --------------------------
+# ---- cheating: every attack on the grading is in the prepared submissions -----------------
+
+ATTACKS = {
+    # the attacks of issue 7, each with the prepared submission that tries it
+    "rewriting the test files": "cheat-rewrites-tests",
+    "wrapping otter's checker and test-file class": "cheat-wraps-checker",
+    "replacing pickle.dump, an atexit hook rewriting results": "cheat-pickle-and-atexit",
+    "patching numpy only inside test functions": "cheat-patches-numpy-in-tests",
+    "reading the hidden checks and their formulas from disk": "cheat-reads-hidden-checks",
+    "an int subclass whose == is always True": "cheat-lying-eq-int",
+    "a float subclass whose == and < always answer True": "cheat-lying-eq-float",
+    "a str subclass whose == is always True": "cheat-lying-eq-str",
+    "reading the expected value from the caller's frame": "cheat-reads-caller-frame",
+    # more
+    "rewriting the collection cell with an IPython input transformer": "cheat-hijacks-collection",
+    "patching mlintro's training in the kernel": "cheat-patches-mlintro",
+    "a read-only answers file written in advance": "cheat-fake-answers-file",
+    "a hand-made Fit whose last loss is NaN": "cheat-handmade-bad-fit",
+}
 
 
-def _hidden_tests(name: str, question: str) -> dict[str, object]:
+def test_every_attack_has_a_cheating_submission():
+    assert set(ATTACKS.values()) == subs.CHEATS
+    for case in subs.CHEATS:
+        status, lost = subs.expected(case)
+        assert status == "graded" and lost, case  # each must lose what it targets
+
+
+def test_the_disk_reading_cheat_would_find_the_formula_if_it_could_read_the_judge():
+    # the attack is real: run on the project (outside the sandbox) it finds the formula
+    pattern = re.search(r"FORMULA = r'(.*)'", subs.READ_HIDDEN)[1]
+    match = re.search(pattern, (ROOT / "exercises" / "judge.py").read_text())
+    assert match and eval(match[1], {"math": math, "h": 3}) == 48
+
+
+# ---- no graded check reaches the students --------------------------------------------------
+
+JUDGE_ONLY = [
+    "math.factorial(h) * 2**h",
+    "counts the permutations but not the sign flips",
+    "is not reproduced from seeds[",
+    "RETRAIN_RTOL",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_graded_checks_are_not_in_the_student_notebook_or_the_kernels_files(built, name):
+    text = (STUDENT / f"{name}.ipynb").read_text()
+    assert not [s for s in JUDGE_ONLY if s in text]
+    judge_source = (ROOT / "exercises" / "judge.py").read_text()
+    assert all(s in judge_source for s in JUDGE_ONLY)  # the check can fail
     with zipfile.ZipFile(BUILD / f"{name}-autograder.zip") as archive:
-        source = archive.read(f"tests/{question}.py").decode()
-    namespace: dict[str, object] = {}
-    with warnings.catch_warnings():  # otter imports ipylab, which uses a deprecated traitlets form
-        warnings.simplefilter("ignore", DeprecationWarning)
-        exec(compile(source, f"{name}/{question}.py", "exec"), namespace)
-    return {
-        key: value.test_func
-        for key, value in namespace.items()
-        if key.startswith("test_") and hasattr(value, "test_func")
-    }
+        # what otter copies next to the kernel: files/ and tests/ (the public checks)
+        for member in archive.namelist():
+            if member.startswith(("files/", "tests/")) or member in {"collect.py"}:
+                content = archive.read(member).decode(errors="replace")
+                assert not [s for s in JUDGE_ONLY if s in content], member
+        assert "judge.py" in archive.namelist()  # the plugin deletes it before the kernel starts
 
 
-def _call(test, **env):
-    """Call a test function as otter does: each parameter taken from the environment."""
-    test(**{name: env.get(name) for name in inspect.signature(test).parameters})
+# ---- the judge holds for any grading seed; wrong answers fail for every one ---------------
 
 
-def _converged_fits(seeds):
+@pytest.fixture(scope="module")
+def cached_inputs():
+    """Share the grading inputs of a seed between the collector and the judge."""
+    import functools
+
+    original = collect.inputs
+    cached = functools.lru_cache(maxsize=None)(original)
+    collect.inputs, judge.inputs = cached, cached
+    judge._inputs.cache_clear()
+    yield
+    collect.inputs, judge.inputs = original, original
+    judge._inputs.cache_clear()
+
+
+def _permute(params, perm):
+    (w0, b0), (w1, b1) = params
+    perm = np.asarray(perm)
+    return [(w0[:, perm], b0[perm]), (w1[perm, :], b1)]
+
+
+def _flip(params, i, *, bias=True):
+    (w0, b0), (w1, b1) = params
+    sign = np.ones(np.shape(b0))
+    sign[i] = -1.0
+    return [(w0 * sign, b0 * sign if bias else b0), (w1 * sign[:, None], b1)]
+
+
+def _canonical(params, *, signs=True):
+    (w0, b0), (w1, b1) = (np.asarray(a) for a in params[0]), (np.asarray(a) for a in params[1])
+    sign = np.where(w0[0] < 0, -1.0, 1.0) if signs else np.ones(w0.shape[1])
+    w0, b0, w1 = w0 * sign, b0 * sign, w1 * sign[:, None]
+    order = np.argsort(w0[0], kind="stable")
+    return [(w0[:, order], b0[order]), (w1[order, :], b1)]
+
+
+def _flat_directions(pars, x, y, *, rtol=1e-6, eig=False, signed=False):
+    h = np.asarray(analysis.hessian(np.asarray(pars), x, y))
+    values, vectors = np.linalg.eig(h) if eig else np.linalg.eigh(h)
+    values, vectors = values.real, vectors.real
+    small = (values if signed else np.abs(values)) < rtol * np.abs(values).max()
+    return vectors[:, small]
+
+
+NONU_REFERENCE = {
+    "permute_neurons": _permute,
+    "flip_neuron": _flip,
+    "count_equivalent": lambda h: math.factorial(h) * 2**h,
+    "canonical": _canonical,
+    "flat_directions": _flat_directions,
+}
+NONU_VARIANTS = {
+    # name: (replacements, questions that must fail for every seed)
+    "eig instead of eigh": (
+        {
+            "flat_directions": lambda p, x, y, rtol=1e-6: _flat_directions(
+                p, x, y, rtol=rtol, eig=True
+            )
+        },
+        set(),
+    ),
+    "permutation in the inverse direction": (
+        {"permute_neurons": lambda p, perm: _permute(p, np.argsort(perm))},
+        {"q1"},
+    ),
+    "sign flip that forgets the bias": (
+        {"flip_neuron": lambda p, i: _flip(p, i, bias=False)},
+        {"q2"},
+    ),
+    "count without the sign flips": ({"count_equivalent": math.factorial}, {"q3"}),
+    "canonical form without signs": ({"canonical": lambda p: _canonical(p, signs=False)}, {"q4"}),
+    "signed eigenvalues": (
+        {
+            "flat_directions": lambda p, x, y, rtol=1e-6: _flat_directions(
+                p, x, y, rtol=rtol, signed=True
+            )
+        },
+        {"q5"},
+    ),
+}
+GRADING_SEEDS = range(1000, 1050)
+
+
+@pytest.mark.parametrize("variant", ["reference", *NONU_VARIANTS])
+def test_nonuniqueness_judge_over_50_grading_seeds(cached_inputs, variant):
+    functions = dict(NONU_REFERENCE)
+    failing: set[str] = set()
+    if variant != "reference":
+        replacements, failing = NONU_VARIANTS[variant]
+        functions.update(replacements)
+    for seed in GRADING_SEEDS:
+        verdicts = judge.judge(
+            "nonuniqueness", seed, collect.collect("nonuniqueness", seed, functions)
+        )
+        assert {q for q, v in verdicts.items() if not v.passed} == failing, (seed, verdicts)
+
+
+def test_the_hessian_at_the_least_squares_fit_has_several_near_zero_eigenvalues():
+    # non-uniqueness q5 says so: "several eigenvalues ... smaller than a millionth of the largest"
+    counts = []
+    for seed in range(50):
+        fit = least_squares.fit(least_squares.initial_guess(jax.random.key(seed)), data.X, data.Y)
+        size = np.abs(np.linalg.eigvalsh(analysis.hessian(fit.x, data.X, data.Y)))
+        counts.append(int(np.sum(size < 1e-6 * size.max())))
+    assert min(counts) >= 3, counts
+
+
+def _diagnose(losses, *, tolerance=2e-5):
+    losses = np.asarray(losses, dtype=float)
+    if not np.all(np.isfinite(losses)):
+        return "diverged"
+    return "converged" if losses[-1] < tolerance else "stuck"
+
+
+@pytest.fixture(scope="module")
+def reinit_objects():
+    """Seeds and fits of honest answers, trained once."""
     fits = {}
-    for seed in seeds:
+    for seed in range(0, 40):
         start = models.init_params(jax.random.key(seed), (1, 3, 1))
         fits[seed] = training.adam_fit(start, data.X, data.Y, progress=False)
-    return fits
-
-
-def test_reinitialization_q1_holds_for_many_seed_choices(built):
-    tests = _hidden_tests("reinitialization", "q1")
-    fits = _converged_fits(range(0, 120))
-    usable = [s for s, f in fits.items() if f.converged]
-    assert len(usable) >= 110  # about one seed in a hundred gets stuck
-    rng = np.random.default_rng(0)
-    choices = [usable[i : i + 5] for i in range(0, 100, 5)]  # 20 consecutive groups
-    choices += [sorted(rng.choice(usable, size=6, replace=False).tolist()) for _ in range(10)]
-    for seeds in choices:
-        for test in tests.values():
-            _call(test, seeds=list(seeds), fits=[fits[s] for s in seeds])
-    stuck = [s for s, f in fits.items() if not f.converged]
-    with pytest.raises(AssertionError):
-        tests["test_q1_form"](
-            seeds=[*usable[:4], stuck[0]], fits=[fits[s] for s in [*usable[:4], stuck[0]]]
-        )
-
-
-def test_reinitialization_q3_holds_for_many_seed_choices(built):
-    tests = _hidden_tests("reinitialization", "q3")
-    results = {
+    ls = {
         s: least_squares.fit(least_squares.initial_guess(jax.random.key(s)), data.X, data.Y)
-        for s in range(40)
+        for s in range(20)
     }
-    for seeds in itertools.chain((range(i, i + 5) for i in range(0, 40, 5)), [range(0, 40, 3)]):
-        for test in tests.values():
-            _call(test, ls_seeds=list(seeds), ls_results=[results[s] for s in seeds])
-
-
-def test_nonuniqueness_public_tests_hold_for_many_seeds(built):
-    namespace = {"np": np}
-    for question in ("q1", "q2", "q4", "q5"):
-        tests = _hidden_tests("nonuniqueness", question)
-        namespace.update(tests)
-    reference = json.loads(
-        (BUILD / "nonuniqueness" / "dist" / "autograder" / "nonuniqueness.ipynb").read_text()
+    bad = training.adam_fit(
+        models.init_params(jax.random.key(0), (1, 3, 1)),
+        data.X,
+        data.Y,
+        step_size=1.0,
+        progress=False,
     )
-    env: dict[str, object] = {}
-    for cell in reference["cells"]:
-        if "otter_assign_solution_cell" in cell["metadata"].get("tags", []):
-            source = "".join(cell["source"])
-            scope = {"np": np, "jnp": jax.numpy, "math": math, "analysis": analysis}
-            exec(source.split("\n\n\n")[0], scope, env)
-    for seed in range(0, 30):
-        fit = training.adam_fit(
-            models.init_params(jax.random.key(seed), (1, 3, 1)), data.X, data.Y, progress=False
+    return fits, ls, bad
+
+
+def test_reinitialization_judge_over_many_seed_choices(cached_inputs, reinit_objects):
+    fits, ls, bad = reinit_objects
+    usable = [s for s, f in fits.items() if f.converged]
+    assert len(usable) >= 35  # about one seed in a hundred gets stuck
+    choices = [usable[i : i + 5] for i in range(0, 35, 5)]
+    rng = np.random.default_rng(0)
+    choices += [sorted(rng.choice(usable, size=6, replace=False).tolist()) for _ in range(8)]
+    ls_choices = [list(range(i, i + 5)) for i in range(0, 20, 5)] + [list(range(0, 20, 3))]
+    for k, seed in enumerate(GRADING_SEEDS):
+        seeds, ls_seeds = choices[k % len(choices)], ls_choices[k % len(ls_choices)]
+        namespace = {
+            "seeds": seeds,
+            "fits": [fits[s] for s in seeds],
+            "max_spread": lambda p: float(np.ptp(np.asarray(p, dtype=float), axis=0).max()),
+            "ls_seeds": ls_seeds,
+            "ls_results": [ls[s] for s in ls_seeds],
+            "bad_fit": bad,
+            "diagnose": _diagnose,
+        }
+        verdicts = judge.judge(
+            "reinitialization", seed, collect.collect("reinitialization", seed, namespace)
         )
-        namespace["test_q1_form"](permute_neurons=env["permute_neurons"], fit=fit)
-        namespace["test_q2_form"](flip_neuron=env["flip_neuron"], fit=fit)
-        namespace["test_q4_form"](canonical=env["canonical"], fit=fit)
-        namespace["test_q5_form"](flat_directions=env["flat_directions"], fit=fit)
+        assert all(v.passed for v in verdicts.values()), (seed, seeds, verdicts)
+        wrong = dict(namespace)
+        wrong["max_spread"] = lambda p: float(np.ptp(np.asarray(p, dtype=float)))
+        wrong["diagnose"] = lambda losses, tolerance=2e-5: _diagnose(
+            losses[-1:], tolerance=tolerance
+        )
+        verdicts = judge.judge(
+            "reinitialization", seed, collect.collect("reinitialization", seed, wrong)
+        )
+        assert {q for q, v in verdicts.items() if not v.passed} == {"q2", "q4"}, (seed, verdicts)
+
+
+# ---- Gradescope: the autograder zip gives the scores make grade gives ------------------------
+
+GRADESCOPE_CASES = [
+    "nonu-reference",
+    "reinit-reference",
+    "nonu-permutation-inverse",
+    "reinit-bad-fit-stopped-early",
+    "cheat-rewrites-tests",
+    "cheat-wraps-checker",
+    "cheat-pickle-and-atexit",
+    "cheat-reads-hidden-checks",
+    "cheat-hijacks-collection",
+]
+GRADESCOPE_SHIM = (
+    "import sys; sys.path.insert(0, {source!r})\n"  # as run_otter.py: /autograder/source first
+    "from otter.run.run_autograder import main\n"
+    "main({autograder!r}, otter_run=True)\n"
+)
+
+
+def run_like_gradescope(zip_path: Path, notebook: Path) -> dict[str, float]:
+    """Grade ``notebook`` as Gradescope does: the zip in source/, run_otter's entry, sandboxed.
+
+    Gradescope unpacks the zip into /autograder/source, puts the submission in
+    /autograder/submission and runs ``run_otter.py``, whose ``main("/autograder")`` is called
+    here on a temporary folder of the same layout (the sandbox cannot mount /autograder).
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="gradescope-"))
+    try:
+        autograder = scratch / "work" / "autograder"
+        for sub in ("source", "submission", "results"):
+            (autograder / sub).mkdir(parents=True)
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(autograder / "source")
+        shutil.copyfile(notebook, autograder / "submission" / notebook.name)
+        (autograder / "submission_metadata.json").write_text("{}")
+        shim = GRADESCOPE_SHIM.format(source=str(autograder / "source"), autograder=str(autograder))
+        result = sandbox.run(
+            [os.path.abspath(sys.executable), "-c", shim],
+            workdir=scratch / "work",
+            timeout=300,
+            memory_mb=4096,
+            env={
+                "HOME": "/tmp",
+                "JUPYTER_RUNTIME_DIR": "/tmp/jupyter",
+                "MPLBACKEND": "Agg",
+                "PYTHONPATH": str(ROOT / "lib"),
+            },
+        )
+        results_path = autograder / "results" / "results.json"
+        assert results_path.is_file(), result.output[-3000:]
+        output = json.loads(results_path.read_text())
+        assert not (autograder / "source" / "judge.py").exists()  # gone before the kernel ran
+        return {t["name"]: float(t["score"]) for t in output["tests"] if "score" in t}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_gradescope_scores_equal_make_grade_scores(graded):
+    folder, _, _, rows = graded
+    jobs = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for case in GRADESCOPE_CASES:
+            name = subs.CASES[case][0]
+            jobs[case] = pool.submit(
+                run_like_gradescope, BUILD / f"{name}-autograder.zip", folder / f"{case}.ipynb"
+            )
+    for case, job in jobs.items():
+        name = subs.CASES[case][0]
+        row = rows[f"{case}.ipynb"]
+        local = {q: float(row[f"{name}:{q}"]) for q in judge.POINTS[name]}
+        assert job.result() == local, case

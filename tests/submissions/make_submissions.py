@@ -1,10 +1,17 @@
+# ruff: noqa: E501 (the cells of the cheating submissions are notebook code, kept verbatim)
 """Make the prepared submissions the grading tests use, from the built notebooks.
 
 They are generated rather than committed so that they follow the masters: each is the
 student notebook of an exercise (``exercises/student/<name>.ipynb``) with its answer
 cells filled in from the reference solution (``_build/exercises/<name>/dist/autograder``)
-and then one change applied. :data:`EXPECTED` says what grading must make of each file:
-``("graded", {questions that must score zero})``, or the status of a bad submission.
+or left blank (``{"blank": True}``), and then one change applied. The expected result of
+each says what grading must make of the file: ``("graded", {questions that must score
+zero})`` (every other question must get full marks), or the status of a bad submission.
+
+Four groups: wrong answers (one kind of mistake each), valid answers written in other
+styles than the solution (full marks), cheating submissions (one per attack on the
+grading, each on blank or wrong answers, so that any point they get is a point stolen),
+and bad files. ``CHEATS`` names the cheating ones.
 
 Usage: ``python tests/submissions/make_submissions.py OUT`` (after ``make exercises``).
 """
@@ -29,6 +36,171 @@ def _replace(old: str, new: str, count: int = 1) -> Callable[[str], str]:
 
     return edit
 
+
+# ---- cheating cells: each tries to get marks for blank or wrong answers ----------------------
+
+# the graded checks must not run where these cells ran: rewrite whatever test files are near
+REWRITE_TESTS = """\
+import glob, os
+for path in glob.glob('**/tests/*.py', recursive=True) + glob.glob('/autograder/**/tests/*.py', recursive=True):
+    name = os.path.basename(path)[:-3]
+    open(path, 'w').write(f'from otter.test_files import test_case\\nOK_FORMAT = False\\nname = "{name}"\\npoints = 3\\n@test_case(points=3)\\ndef test_pass():\\n    pass\\n')
+for path in glob.glob('**/judge.py', recursive=True) + glob.glob('/autograder/**/judge.py', recursive=True):
+    open(path, 'w').write('raise SystemExit')
+"""
+# make every test file otter loads pass, and every result count as full marks
+WRAP_CHECKER = """\
+try:
+    import otter.test_files.abstract_test as abstract_test
+    abstract_test.TestFile.passed_all = property(lambda self: True)
+    abstract_test.TestFile.score = property(lambda self: self.possible)
+    import otter.execute.checker as checker
+    original = checker.Checker.check
+    def always(*args, **kwargs):
+        result = original(*args, **kwargs)
+        for r in getattr(result, 'test_case_results', []):
+            r.passed = True
+        return result
+    checker.Checker.check = always
+except Exception as error:
+    print('no otter here:', error)
+"""
+# rewrite the results pickle when it is written, and again at exit
+PICKLE_AND_ATEXIT = """\
+import atexit, glob, json, os, pickle, tempfile
+real_dump = pickle.dump
+def dump(obj, handle, *args, **kwargs):
+    for test in getattr(obj, 'results', {}).values():
+        test.update_score(test.possible)
+    return real_dump(obj, handle, *args, **kwargs)
+pickle.dump = dump
+def rewrite():
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), '*.pkl')):
+        try:
+            obj = pickle.load(open(path, 'rb'))
+            for test in obj.results.values():
+                test.update_score(test.possible)
+            real_dump(obj, open(path, 'wb'))
+        except Exception:
+            pass
+    for path in glob.glob('*.json') + glob.glob('.*.json') + glob.glob('../results/*.json'):
+        try:
+            data = json.load(open(path))
+            data['answers'] = {q: {'value': 'full marks please'} for q in 'q1 q2 q3 q4 q5'.split()}
+            json.dump(data, open(path, 'w'))
+        except Exception:
+            pass
+atexit.register(rewrite)
+"""
+# lie from NumPy's comparisons, but only to graded checks (functions named test_*)
+PATCH_NUMPY = """\
+import sys
+import numpy
+def lying(real):
+    def check(*args, **kwargs):
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name.startswith(('test_', '_nonu_', '_reinit_', 'judge')):
+                return True
+            frame = frame.f_back
+        return real(*args, **kwargs)
+    return check
+for name in ['allclose', 'isclose', 'array_equal', 'all', 'any']:
+    setattr(numpy, name, lying(getattr(numpy, name)))
+"""
+# look for the graded checks on disk and take the count formula from them
+READ_HIDDEN = """\
+import glob, re
+FORMULA = r'(math\\.factorial\\(h\\) ?\\* ?2 ?\\*\\* ?h)'
+found = ''
+for pattern in ['**/*.py', '../**/*.py', '/autograder/**/*.py', '/work/**/exercises/*.py',
+                '/work/**/judge.py', '/tmp/**/*.py', '/root/**/*.py']:
+    for path in glob.glob(pattern, recursive=True):
+        try:
+            text = open(path).read()
+        except Exception:
+            continue
+        match = re.search(FORMULA, text)
+        if match:
+            found = match[1]
+print('formula found:', repr(found))
+def count_equivalent(H):
+    return eval(found, {'math': __import__('math'), 'h': H}) if found else 0
+"""
+# values whose == always says yes
+LYING_EQ = """\
+class Yes(int):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    __hash__ = int.__hash__
+class YesFloat(float):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __lt__(self, other): return True
+    def __le__(self, other): return True
+    def __gt__(self, other): return True
+    def __ge__(self, other): return True
+    def __sub__(self, other): return YesFloat(0.0)
+    def __rsub__(self, other): return YesFloat(0.0)
+    def __abs__(self): return YesFloat(0.0)
+    __hash__ = float.__hash__
+class YesStr(str):
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    __hash__ = str.__hash__
+"""
+# read the expected value from the caller's frame
+GETFRAME = """\
+import sys
+def _peek(*names):
+    frame = sys._getframe(2)
+    while frame is not None:
+        for name in names:
+            if name in frame.f_locals:
+                return frame.f_locals[name]
+        frame = frame.f_back
+    return None
+"""
+# rewrite the collection cell before it runs, and write the answers file first
+INPUT_TRANSFORMER = """\
+import json
+def hijack(lines):
+    source = ''.join(lines)
+    if 'write_answers' in source or 'judge' in source:
+        return ['import json\\n', 'json.dump({"assignment": "nonuniqueness", "answers": {}}, open("answers.json", "w"))\\n']
+    return lines
+get_ipython().input_transformers_post.append(hijack)
+import collect as _c
+"""
+# patch the course package in the kernel: every training run reports success
+PATCH_MLINTRO = """\
+import numpy as np
+import mlintro.training as _t
+_real = _t.adam_fit
+def adam_fit(params, x, y, **kwargs):
+    fit = _real(params, x, y, **{**kwargs, 'max_epochs': 1})
+    return fit._replace(losses=np.full(500, 1e-6), epochs=500, converged=True)
+_t.adam_fit = adam_fit
+training.adam_fit = adam_fit
+"""
+
+CHEATS = {
+    "cheat-rewrites-tests",
+    "cheat-wraps-checker",
+    "cheat-pickle-and-atexit",
+    "cheat-patches-numpy-in-tests",
+    "cheat-reads-hidden-checks",
+    "cheat-lying-eq-int",
+    "cheat-lying-eq-float",
+    "cheat-lying-eq-str",
+    "cheat-reads-caller-frame",
+    "cheat-hijacks-collection",
+    "cheat-patches-mlintro",
+    "cheat-fake-answers-file",
+    "cheat-handmade-bad-fit",
+}
+ALL_NONU = {"q1", "q2", "q3", "q4", "q5"}
+ALL_REINIT = {"q1", "q2", "q3", "q4"}
 
 # name -> (assignment, {answer cell index: edit}, extra cells (index, source) or None, expected)
 # expected: ("graded", set of questions that must lose all their points) or ("error"|"timeout", "")
@@ -125,6 +297,265 @@ CASES: dict[str, tuple] = {
         None,
         ("graded", {"q5"}),
     ),
+    "nonu-flat-directions-rows": (
+        "nonuniqueness",
+        {4: _replace("return eigenvectors[:, small]", "return eigenvectors[:, small].T")},
+        None,
+        ("graded", {"q5"}),
+    ),
+    "nonu-flat-directions-signed": (
+        "nonuniqueness",
+        {4: _replace("np.abs(eigenvalues) < rtol", "eigenvalues < rtol")},
+        None,
+        ("graded", {"q5"}),
+    ),
+    "nonu-permutation-inverse": (
+        "nonuniqueness",
+        {0: _replace("perm = np.asarray(perm)", "perm = np.argsort(perm)")},
+        None,
+        ("graded", {"q1"}),
+    ),
+    "nonu-flip-forgets-bias": (
+        "nonuniqueness",
+        {1: _replace("(w0 * sign, b0 * sign)", "(w0 * sign, b0)")},
+        None,
+        ("graded", {"q2"}),
+    ),
+    "nonu-count-misses-flips": (
+        "nonuniqueness",
+        {2: _replace("math.factorial(H) * 2**H", "math.factorial(H)")},
+        None,
+        ("graded", {"q3"}),
+    ),
+    "nonu-count-returns-float": (
+        "nonuniqueness",
+        {2: _replace("math.factorial(H) * 2**H", "float(math.factorial(H) * 2**H)")},
+        None,
+        ("graded", {"q3"}),
+    ),
+    "nonu-canonical-without-sorting": (
+        "nonuniqueness",
+        {3: _replace('order = np.argsort(w0[0], kind="stable")', "order = np.arange(w0.shape[1])")},
+        None,
+        ("graded", {"q4"}),
+    ),
+    "reinit-spread-whole-array": (
+        "reinitialization",
+        {
+            1: _replace(
+                "return float(np.max(predictions.max(axis=0) - predictions.min(axis=0)))",
+                "return float(predictions.max() - predictions.min())",
+            )
+        },
+        None,
+        ("graded", {"q2"}),
+    ),
+    "reinit-spread-mutates": (
+        "reinitialization",
+        {
+            1: _replace(
+                "predictions = np.asarray(predictions, dtype=float)",
+                "predictions = np.asarray(predictions, dtype=float)\n    predictions.sort(axis=0)",
+            )
+        },
+        None,
+        ("graded", {"q2"}),
+    ),
+    "reinit-diagnose-last-only": (
+        "reinitialization",
+        {3: _replace("if not np.all(np.isfinite(losses)):", "if not np.isfinite(losses[-1]):")},
+        None,
+        ("graded", {"q4"}),
+    ),
+    "reinit-bad-fit-stopped-early": (
+        "reinitialization",
+        {3: _replace("step_size=1.0,", "step_size=0.01,\n    max_epochs=3,")},
+        None,
+        ("graded", {"q4"}),
+    ),
+    "reinit-other-step-size": (
+        "reinitialization",
+        {
+            0: _replace(
+                "data.X, data.Y, progress=False\n    )\n    for seed in seeds",
+                "data.X, data.Y, step_size=0.02, progress=False\n    )\n    for seed in seeds",
+            )
+        },
+        None,
+        ("graded", {"q1"}),
+    ),
+    # ---- valid answers in other styles than the solution: full marks
+    "nonu-valid-other-style": (
+        "nonuniqueness",
+        {
+            0: _replace(
+                "(w0, b0), (w1, b1) = params\n    perm = np.asarray(perm)\n"
+                "    return [(w0[:, perm], b0[perm]), (w1[perm, :], b1)]",
+                "(w0, b0), (w1, b1) = params\n    idx = jnp.asarray(list(perm))\n"
+                "    return [(jnp.take(jnp.asarray(w0), idx, axis=1), jnp.asarray(b0)[idx]),\n"
+                "            (jnp.asarray(w1)[idx], jnp.asarray(b1))]",
+            ),
+            1: _replace(
+                "(w0, b0), (w1, b1) = params\n    sign = np.ones(np.shape(b0))\n"
+                "    sign[i] = -1.0\n    return [(w0 * sign, b0 * sign), (w1 * sign[:, None], b1)]",
+                "import copy\n    new = copy.deepcopy([[np.array(a) for a in layer] for layer in params])\n"
+                "    new[0][0][0, i] *= -1\n    new[0][1][i] *= -1\n    new[1][0][i, 0] *= -1\n"
+                "    return [tuple(layer) for layer in new]",
+            ),
+            2: _replace(
+                "return math.factorial(H) * 2**H",
+                "total = 1\n    for k in range(1, H + 1):\n        total *= 2 * k\n    return total",
+            ),
+            3: _replace(
+                "sign = np.where(w0[0] < 0, -1.0, 1.0)\n"
+                "    w0, b0, w1 = w0 * sign, b0 * sign, w1 * sign[:, None]\n"
+                '    order = np.argsort(w0[0], kind="stable")',
+                "sign = np.sign(w1[:, 0])\n"
+                "    w0, b0, w1 = w0 * sign, b0 * sign, w1 * sign[:, None]\n"
+                "    order = np.argsort(-w1[:, 0])",
+            ),
+            4: _replace(
+                "eigenvalues, eigenvectors = np.linalg.eigh(h)",
+                "eigenvalues, eigenvectors = np.linalg.eig(h)\n"
+                "    eigenvalues, eigenvectors = eigenvalues.real, eigenvectors.real",
+            ),
+        },
+        None,
+        ("graded", set()),
+    ),
+    "reinit-valid-other-style": (
+        "reinitialization",
+        {
+            0: _replace("seeds = [0, 1, 2, 3, 4]", "seeds = list(range(100, 106))"),
+            1: _replace(
+                "predictions = np.asarray(predictions, dtype=float)\n"
+                "    return float(np.max(predictions.max(axis=0) - predictions.min(axis=0)))",
+                "columns = list(zip(*[list(map(float, row)) for row in predictions]))\n"
+                "    return max(max(c) - min(c) for c in columns)",
+            ),
+            2: _replace("ls_seeds = [10, 11, 12, 13, 14]", "ls_seeds = (3, 1, 4, 15, 9, 2)"),
+            3: _replace(
+                "models.init_params(jax.random.key(0), (1, 3, 1)),\n    data.X,\n    data.Y,\n"
+                "    step_size=1.0,",
+                "models.init_params(jax.random.key(7), (1, 3, 1), scale=10.0),\n    data.X,\n"
+                "    data.Y,",
+            ),
+        },
+        [(0, "import math")],
+        ("graded", set()),
+    ),
+    # ---- cheating: each must score zero on what it targets
+    "cheat-rewrites-tests": (
+        "nonuniqueness",
+        {"blank": True},
+        [(-1, REWRITE_TESTS)],
+        ("graded", ALL_NONU),
+    ),
+    "cheat-wraps-checker": (
+        "nonuniqueness",
+        {"blank": True},
+        [(-1, WRAP_CHECKER)],
+        ("graded", ALL_NONU),
+    ),
+    "cheat-pickle-and-atexit": (
+        "reinitialization",
+        {"blank": True},
+        [(-1, PICKLE_AND_ATEXIT)],
+        ("graded", ALL_REINIT),
+    ),
+    "cheat-patches-numpy-in-tests": (
+        "nonuniqueness",
+        {
+            0: _replace("(w1[perm, :], b1)", "(w1, b1)"),
+            1: _replace("(w1 * sign[:, None], b1)", "(w1, b1)"),
+            3: _replace("sign = np.where(w0[0] < 0, -1.0, 1.0)", "sign = np.ones(w0.shape[1])"),
+            4: _replace("return eigenvectors[:, small]", "return eigenvectors"),
+        },
+        [(-1, PATCH_NUMPY)],
+        ("graded", {"q1", "q2", "q4", "q5"}),
+    ),
+    "cheat-reads-hidden-checks": (
+        "nonuniqueness",
+        {2: _replace("def count_equivalent(H):", "def _unused(H):")},
+        [(-1, READ_HIDDEN)],
+        ("graded", {"q3"}),
+    ),
+    "cheat-lying-eq-int": (
+        "nonuniqueness",
+        {2: _replace("return math.factorial(H) * 2**H", "return Yes(0)")},
+        [(4, LYING_EQ)],
+        ("graded", {"q3"}),
+    ),
+    "cheat-lying-eq-float": (
+        "reinitialization",
+        {
+            1: _replace(
+                "return float(np.max(predictions.max(axis=0) - predictions.min(axis=0)))",
+                "return YesFloat(0.0)",
+            )
+        },
+        [(4, LYING_EQ)],
+        ("graded", {"q2"}),
+    ),
+    "cheat-lying-eq-str": (
+        "reinitialization",
+        {
+            3: _replace(
+                '    if not np.all(np.isfinite(losses)):\n        return "diverged"\n',
+                "    return YesStr('stuck')\n",
+            )
+        },
+        [(4, LYING_EQ)],
+        ("graded", {"q4"}),
+    ),
+    "cheat-reads-caller-frame": (
+        "nonuniqueness",
+        {
+            2: _replace(
+                "return math.factorial(H) * 2**H",
+                "value = _peek('expected', 'count', 'reference')\n    return value if isinstance(value, int) else 0",
+            )
+        },
+        [(4, GETFRAME)],
+        ("graded", {"q3"}),
+    ),
+    "cheat-hijacks-collection": (
+        "nonuniqueness",
+        {"blank": True},
+        [(-1, INPUT_TRANSFORMER)],
+        ("graded", ALL_NONU),
+    ),
+    "cheat-patches-mlintro": (
+        "reinitialization",
+        {},
+        [(4, PATCH_MLINTRO)],
+        ("graded", {"q1", "q4"}),
+    ),
+    "cheat-fake-answers-file": (
+        "reinitialization",
+        {"blank": True},
+        [
+            (
+                -1,
+                "import json\nfor name in ['answers.json', '.judge-answers.json']:\n"
+                "    json.dump({'assignment': 'reinitialization', 'seed': 0, 'answers': {}}, open(name, 'w'))\n"
+                "import os\nos.chmod('answers.json', 0o444)",
+            )
+        ],
+        ("graded", ALL_REINIT),
+    ),
+    "cheat-handmade-bad-fit": (
+        "reinitialization",
+        {
+            3: _replace(
+                "bad_fit = training.adam_fit(",
+                "bad_fit = training.Fit(fits[0].params, np.append(np.full(499, 0.1), np.nan), 500, False)\n"
+                "unused = training.adam_fit(",
+            )
+        },
+        None,
+        ("graded", {"q4"}),
+    ),
     # ---- bad submissions
     "bad-syntax-error": (
         "nonuniqueness",
@@ -182,7 +613,7 @@ CASES: dict[str, tuple] = {
                 "        os.remove(name)",
             )
         ],
-        ("error", set()),
+        ("graded", set()),
     ),
     "bad-memory-hog": (
         "nonuniqueness",
@@ -243,7 +674,11 @@ def make(case: str, build: Path, student: Path) -> bytes:
     if case in RAW_CASES:
         return RAW_CASES[case][0]
     name, edits, extra, _ = CASES[case]
-    notebook = filled_notebook(name, build, student)
+    if edits.get("blank"):
+        notebook = _load(student / f"{name}.ipynb")
+        edits = {}
+    else:
+        notebook = filled_notebook(name, build, student)
     cells = notebook["cells"]
     answers = [
         i for i, c in enumerate(cells) if ANSWER_TAG in c.get("metadata", {}).get("tags", [])
@@ -258,7 +693,9 @@ def make(case: str, build: Path, student: Path) -> bytes:
             cell = cells[answers[key]]
             cell["source"] = edit(cell["source"])
     for position, source in sorted(extra or [], reverse=True):
-        cells.insert(position, _code_cell(source))
+        # -1: after the last answer cell, where a cheat has the most to tamper with
+        index = answers[-1] + 1 if position == -1 else position
+        cells.insert(index, _code_cell(source))
     return (json.dumps(notebook, indent=1) + "\n").encode()
 
 
