@@ -487,39 +487,70 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
     return SandboxResult("ok", returncode, text, seconds)
 
 
-def _seccomp_program() -> bytes:
-    """Return a classic BPF seccomp filter that makes the kernel keyring calls fail.
+#: system call numbers the seccomp filter needs, by CPU: audit architecture, then
+#: add_key, request_key, keyctl, clone3, unshare, clone
+SYSTEM_CALLS = {
+    "x86_64": (0xC000003E, 248, 249, 250, 435, 272, 56),
+    "aarch64": (0xC00000B7, 217, 218, 219, 435, 97, 220),
+}
+SYSTEM_CALLS["arm64"] = SYSTEM_CALLS["aarch64"]
 
-    A process inherits its parent's session keyring, and possessing a keyring gives access
-    to its keys whatever the user: without this filter, a sandboxed command could read the
-    secrets the grader's session holds there. ``add_key``, ``request_key`` and ``keyctl``
-    fail with ENOSYS (as if the kernel had no keyrings); so do system calls of another ABI
-    (32-bit x86, x32), which would have other numbers. Returns ``b""`` on a CPU this table
-    does not know (the sandbox then runs without the filter).
+
+def _seccomp_program() -> bytes:
+    """Return a classic BPF seccomp filter for the sandboxed command.
+
+    - The kernel keyring calls (``add_key``, ``request_key``, ``keyctl``) fail with
+      ENOSYS, as if the kernel had no keyrings: a process inherits its parent's session
+      keyring, and possessing a keyring gives access to its keys whatever the user, so
+      the command could otherwise read the secrets the grader's session holds there.
+    - New user namespaces (``unshare`` or ``clone`` with CLONE_NEWUSER) fail with EPERM:
+      run as root, bubblewrap cannot forbid them itself, and they widen the part of the
+      kernel the command can reach. ``clone3``, whose flags a filter cannot read, fails
+      with ENOSYS, on which the C library falls back to ``clone`` (as in Docker).
+    - System calls of another ABI (32-bit x86, x32), which have other numbers, fail.
+
+    Returns ``b""`` on a CPU that ``SYSTEM_CALLS`` does not know (the sandbox then runs
+    without the filter).
     """
-    architectures = {  # audit architecture, (add_key, request_key, keyctl)
-        "x86_64": (0xC000003E, (248, 249, 250)),
-        "aarch64": (0xC00000B7, (217, 218, 219)),
-        "arm64": (0xC00000B7, (217, 218, 219)),
-    }
-    known = architectures.get(os.uname().machine)
+    known = SYSTEM_CALLS.get(os.uname().machine)
     if known is None:
         return b""
-    audit_arch, calls = known
-    load, jump_equal, jump_at_least, give = 0x20, 0x15, 0x35, 0x06
-    allow, fail = 0x7FFF0000, 0x00050000 | errno.ENOSYS
+    audit_arch, add_key, request_key, keyctl, clone3, unshare, clone = known
+    load, jump_equal, jump_at_least, jump_set, give = 0x20, 0x15, 0x35, 0x45, 0x06
     x32_bit = 0x40000000  # x32 calls are x86-64's with this bit set
-    instructions = [
-        (load, 0, 0, 4),  # seccomp_data.arch
-        (jump_equal, 1, 0, audit_arch),
-        (give, 0, 0, fail),
-        (load, 0, 0, 0),  # seccomp_data.nr
-        (jump_at_least, len(calls) + 1, 0, x32_bit),
+    clone_newuser = 0x10000000
+    # (operation, label if true, label if false, operand); labels resolved below
+    program = [
+        (load, None, None, 4),  # seccomp_data.arch
+        (jump_equal, "number", "no-such-call", audit_arch),
+        ("number", load, None, None, 0),  # seccomp_data.nr
+        (jump_at_least, "no-such-call", None, x32_bit),
+        *[(jump_equal, "no-such-call", None, call) for call in (add_key, request_key, keyctl)],
+        (jump_equal, "no-such-call", None, clone3),
+        (jump_equal, "flags", None, unshare),
+        (jump_equal, "flags", None, clone),
+        (give, None, None, 0x7FFF0000),  # allow
+        ("flags", load, None, None, 16),  # the low half of the first argument
+        (jump_set, "not-permitted", None, clone_newuser),
+        (give, None, None, 0x7FFF0000),
+        ("no-such-call", give, None, None, 0x00050000 | errno.ENOSYS),
+        ("not-permitted", give, None, None, 0x00050000 | errno.EPERM),
     ]
-    for position, call in enumerate(calls):
-        instructions.append((jump_equal, len(calls) - position, 0, call))
-    instructions += [(give, 0, 0, allow), (give, 0, 0, fail)]
-    return b"".join(struct.pack("=HBBI", *instruction) for instruction in instructions)
+    labels = {}
+    instructions = []
+    for entry in program:
+        if isinstance(entry[0], str):
+            labels[entry[0]] = len(instructions)
+            entry = entry[1:]
+        instructions.append(entry)
+
+    def offset(label: str | None, position: int) -> int:
+        return 0 if label is None else labels[label] - position - 1
+
+    return b"".join(
+        struct.pack("=HBBI", code, offset(true, i), offset(false, i), operand)
+        for i, (code, true, false, operand) in enumerate(instructions)
+    )
 
 
 def _readable(fds: Sequence[int], timeout: float) -> list[int]:

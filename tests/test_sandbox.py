@@ -23,6 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTER = ROOT / "exercises" / "reinitialization" / "reinitialization.md"
+KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl system calls
 
 SANDBOX_MODULE = ROOT / "exercises" / "sandbox.py"
 
@@ -408,6 +409,34 @@ def test_the_command_has_no_privileges_and_cannot_gain_any(marker, workdir):
     assert status["Uid"] != "0"
 
 
+@pytest.mark.skipif(os.uname().machine not in KEYCTL, reason="no seccomp filter on this CPU")
+def test_no_user_namespaces_inside_but_threads_and_processes_work(marker, workdir):
+    result = run_script(
+        """
+        import ctypes, errno, os, subprocess, sys, threading
+        libc = ctypes.CDLL(None, use_errno=True)
+        failed = libc.unshare(0x10000000)  # CLONE_NEWUSER
+        print("unshare", failed, errno.errorcode.get(ctypes.get_errno()))
+        done = []
+        thread = threading.Thread(target=done.append, args=["thread ran"])
+        thread.start()
+        thread.join()
+        print(*done)
+        print(subprocess.run([sys.executable, "-c", "print('child ran')"],
+                             capture_output=True, text=True).stdout.strip())
+        if os.fork() == 0:
+            os._exit(7)
+        print("forked child exit", os.waitstatus_to_exitcode(os.wait()[1]))
+        """,
+        marker,
+        workdir,
+    )
+    assert result.status == "ok", result.output
+    assert "unshare -1 EPERM" in result.output
+    for ran in ["thread ran", "child ran", "forked child exit 7"]:
+        assert ran in result.output
+
+
 def test_the_course_package_imports_from_the_read_only_project(marker, workdir):
     result = run_script(
         """
@@ -442,9 +471,6 @@ def test_the_environment_holds_no_secrets_of_the_machine(marker, workdir, monkey
     assert all(name not in os.environ or name in ("LANG", "PATH") for name in unexpected), (
         unexpected
     )
-
-
-KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl system calls
 
 
 @pytest.mark.skipif(os.uname().machine not in KEYCTL, reason="system call numbers unknown")
