@@ -416,6 +416,9 @@ def _supervise(command: list[str], *, timeout: float, output_limit_bytes: int) -
             pass_fds=passed,
             start_new_session=True,
         )
+    except BaseException:
+        os.close(status_read)
+        raise
     finally:
         for fd in passed:
             os.close(fd)
