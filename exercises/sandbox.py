@@ -60,6 +60,7 @@ __all__ = [
     "PROCESS_LIMIT",
     "SANDBOX_UID",
     "SHM_MB",
+    "TMP_MB",
     "SandboxResult",
     "SandboxStillRunning",
     "SandboxUnavailable",
@@ -77,6 +78,10 @@ FILE_SIZE_LIMIT_MB = 1024
 PROCESS_LIMIT = 2048
 #: size of the sandbox's private ``/dev/shm`` (Python's multiprocessing needs one), in MiB.
 SHM_MB = 64
+#: largest size of the sandbox's private ``/tmp``, in MiB (at most ``memory_mb``): it is
+#: kept in the machine's memory, outside the address-space limit; big files belong in
+#: the workdir.
+TMP_MB = 1024
 #: top-level folders never hidden, even when the project lives under one of them.
 SYSTEM_FOLDERS = frozenset(
     {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "nix", "opt", "proc", "sbin", "snap"}
@@ -325,12 +330,13 @@ def _bwrap_command(
 ) -> list[str]:
     """Build the full bwrap command line."""
     hidden = _hidden_folders(hide)
+    tmp_bytes = min(memory_mb, TMP_MB) << 20
     command = [*_namespace_flags(), "--ro-bind", "/", "/"]
     for folder in hidden:
-        size = ["--size", str(memory_mb << 20)] if folder == Path("/tmp") else []
+        size = ["--size", str(tmp_bytes)] if folder == Path("/tmp") else []
         command += ["--perms", "1777" if size else "0755", *size, "--tmpfs", str(folder)]
     if Path("/tmp") not in hidden:
-        command += ["--perms", "1777", "--size", str(memory_mb << 20), "--tmpfs", "/tmp"]
+        command += ["--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
         hidden.append(Path("/tmp"))
     exposed = [
         ROOT / ".venv",
