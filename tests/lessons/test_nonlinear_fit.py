@@ -85,14 +85,13 @@ def test_the_solver_stops_at_its_evaluation_limit(runs):
 
 
 def test_the_fit_is_good_and_the_objectives_are_one_quantity(main):
-    # "the largest miss" is glued; the page's cost is small: below the start by a factor of
-    # at least 1e5 (the page says "about a million" for its seed, asserted there)
+    # "the largest miss" is glued; "of order a million times smaller than at the start"
     def check(r):
         o = analysis.objectives(r["result"].x, X, Y)
         start = analysis.objectives(r["x0"], X, Y)
         return (
             np.isclose(o.half_sse, r["result"].cost, rtol=1e-8)
-            and start.half_sse / o.half_sse > 1e5
+            and 1e5 < start.half_sse / o.half_sse < 1e7
             and np.abs(least_squares.residuals(r["result"].x, X, Y)).max() < 0.005
         )
 
@@ -167,6 +166,8 @@ def test_the_flat_eigenvectors_are_the_tail_redundancies(main):
             and analysis.squared_loading(vectors[:, 3], ["w02"]) > 0.95
             and analysis.squared_loading(vectors[:, 4], ["w01"]) > 0.95
             and np.all(in_span > 0.99)
+            # the alt text: the stiffest direction has about 0.43 on b1 and each w1i
+            and np.allclose(np.abs(vectors[[index(n) for n in output_names], -1]), 0.43, atol=0.03)
         )
 
     assert failing(main, check) == []
@@ -177,7 +178,12 @@ def test_two_data_points_pin_the_steepest_input_weight(main):
         sensitivity = analysis.jacobian(r["canonical"], X, Y)[:, index("w02")] ** 2
         top_two = np.argsort(sensitivity)[::-1][:2]
         share = sensitivity[top_two].sum() / sensitivity.sum()
-        return share > 0.99 and set(np.round(X[top_two] * 49).astype(int)) == {1, 2}
+        w01 = analysis.jacobian(r["canonical"], X, Y)[:, index("w01")] ** 2
+        return (
+            share > 0.99
+            and set(np.round(X[top_two] * 49).astype(int)) == {1, 2}
+            and np.sort(w01)[::-1][:2].sum() < 0.5 * w01.sum()  # "felt by more points"
+        )
 
     assert failing(main, check) == []
 
@@ -205,7 +211,13 @@ def test_another_thousand_evaluations_creep_down_the_valley(main):
         more = least_squares.fit(r["result"].x, X, Y)
         drop = 1 - more.cost / r["result"].cost
         growth = more.x[0] / r["result"].x[0]
-        return more.status == 0 and 0.005 < drop < 0.02 and 2.5 < growth < 10
+        deeper = analysis.neurons(analysis.canonical_form(more.x)).biases
+        return (
+            more.status == 0
+            and 0.005 < drop < 0.02  # "about 1 %"
+            and 2.5 < growth < 10  # "about fivefold"
+            and np.all(deeper > analysis.neurons(r["canonical"]).biases)  # "deeper into tails"
+        )
 
     assert failing(main, check) == []
 
@@ -267,7 +279,31 @@ def test_second_valley_models_keep_growing_beyond_the_data(runs):
     def check(r):
         model = np.asarray(models.scalar_model(BEYOND, r["canonical"]))
         return (
-            analysis.neurons(r["canonical"]).input_weights.min() < 0.1 and np.ptp(model) > true_rise
+            analysis.neurons(r["canonical"]).input_weights.min() < 0.1
+            and np.ptp(model) > 2 * true_rise  # "much faster than x^(1/3)"
         )
 
     assert failing(second, check) == []
+
+
+def test_try_it_sine_fits_converge_with_neurons_in_their_middle(main):
+    # the exercise uses jax.random.key(100); its claims hold for "nearly every start" (at
+    # least 45 of the keys 100 to 149), "a few" (1 to 5) stop at the evaluation limit
+    y_sine = np.sin(2 * np.pi * X)
+    cube_root_decades = min(np.log10(r["curvature"].condition_number) for r in main)
+
+    def check(seed):
+        fit = least_squares.fit(least_squares.initial_guess(jax.random.key(seed)), X, y_sine)
+        c = analysis.curvature(fit.x, X, y_sine)
+        parts = analysis.neurons(fit.x)
+        z = parts.input_weights[:, None] * X + parts.biases[:, None]
+        return (
+            fit.status > 0  # "reports convergence"
+            and np.abs(least_squares.residuals(fit.x, X, y_sine)).max() < 0.01  # "good"
+            and np.all(c.eigenvalues > 0)
+            and np.log10(c.condition_number) < cube_root_decades - 2  # "several fewer"
+            and np.all(np.abs(z).min(axis=1) < 0.5)  # "passes close to 0"
+        )
+
+    failing_seeds = [seed for seed in range(100, 150) if not check(seed)]
+    assert 1 <= len(failing_seeds) <= 5, failing_seeds
