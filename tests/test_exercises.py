@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -548,3 +549,116 @@ def test_gradescope_scores_equal_make_grade_scores(graded):
         row = rows[f"{case}.ipynb"]
         local = {q: float(row[f"{name}:{q}"]) for q in judge.POINTS[name]}
         assert job.result() == local, case
+
+
+# ---- the public checks catch the common mistakes and name them ------------------------------
+
+
+def _public_checks(name: str) -> dict[str, object]:
+    """The public test functions of the student notebook, by question."""
+    tests = json.loads((STUDENT / f"{name}.ipynb").read_text())["metadata"]["otter"]["tests"]
+    checks = {}
+    for question, source in tests.items():
+        namespace: dict[str, object] = {}
+        with (
+            warnings.catch_warnings()
+        ):  # otter imports ipylab, which uses a deprecated traitlets form
+            warnings.simplefilter("ignore", DeprecationWarning)
+            exec(compile(source, f"{name}/{question}", "exec"), namespace)
+        [check] = [v.test_func for k, v in namespace.items() if hasattr(v, "test_func")]
+        checks[question] = check
+    return checks
+
+
+def _run_check(check, **env) -> str:
+    """Call a public check as otter does; return its failure message ('' if it passed)."""
+    import inspect
+
+    try:
+        check(**{name: env[name] for name in inspect.signature(check).parameters})
+    except AssertionError as error:
+        return str(error)
+    return ""
+
+
+@pytest.fixture(scope="module")
+def trained():
+    fits = {s: training.adam_fit(models.init_params(jax.random.key(s), (1, 3, 1)), data.X, data.Y,
+                                 progress=False) for s in range(5)}  # fmt: skip
+    ls = {s: least_squares.fit(least_squares.initial_guess(jax.random.key(s)), data.X, data.Y)
+          for s in range(5)}  # fmt: skip
+    other_step = [
+        training.adam_fit(
+            models.init_params(jax.random.key(s), (1, 3, 1)),
+            data.X,
+            data.Y,
+            step_size=0.012,
+            progress=False,
+        )
+        for s in range(5)
+    ]
+    early = training.adam_fit(
+        models.init_params(jax.random.key(0), (1, 3, 1)),
+        data.X,
+        data.Y,
+        max_epochs=3,
+        progress=False,
+    )
+    return fits, ls, other_step, early
+
+
+def _diagnose_last_only(losses, *, tolerance=2e-5):
+    return _diagnose(np.asarray(losses)[-1:], tolerance=tolerance)
+
+
+NONU_MISTAKES = [
+    ("q1", "permute_neurons", lambda p, perm: _permute(p, np.argsort(perm)), "inverse direction"),
+    ("q1", "permute_neurons",
+     lambda p, perm: [(np.asarray(p[0][0])[:, perm], np.asarray(p[0][1])[perm]), p[1]],
+     "computes another function"),
+    ("q2", "flip_neuron", lambda p, i: _flip(p, i, bias=False), "forgot the bias"),
+    ("q2", "flip_neuron",
+     lambda p, i: [_flip(p, i)[0], p[1]], "forgot the output weight"),
+    ("q3", "count_equivalent", math.factorial, "permutations only"),
+    ("q3", "count_equivalent", lambda h: 2**h, "sign flips only"),
+    ("q4", "canonical", lambda p: _canonical(p, signs=False), "a sign flip changes"),
+    ("q4", "canonical", lambda p: [tuple(map(np.asarray, layer)) for layer in p],
+     "permuting the neurons changes"),
+    ("q5", "flat_directions", lambda *a, **k: _flat_directions(*a, **k).T, "must be the columns"),
+    ("q5", "flat_directions", lambda *a, **k: _flat_directions(*a, rtol=np.inf),
+     "compare the eigenvalues' sizes"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "variable", "wrong", "named"), NONU_MISTAKES)
+def test_nonuniqueness_public_checks_name_the_mistake(trained, question, variable, wrong, named):
+    fits, ls, _, _ = trained
+    check = _public_checks("nonuniqueness")[question]
+    env = {**NONU_REFERENCE, "fit": fits[0], "ls_fit": ls[0]}
+    assert _run_check(check, **env) == ""
+    assert named in _run_check(check, **{**env, variable: wrong})
+
+
+def test_reinitialization_public_checks_name_the_mistakes(trained):
+    fits, ls, other_step, early = trained
+    checks = _public_checks("reinitialization")
+    good = {
+        "seeds": list(fits), "fits": list(fits.values()),
+        "max_spread": lambda p: float(np.ptp(np.asarray(p, dtype=float), axis=0).max()),
+        "ls_seeds": list(ls), "ls_results": list(ls.values()),
+        "bad_fit": trained[3]._replace(losses=np.full(500, 0.1), epochs=500, converged=False),
+        "diagnose": _diagnose,
+    }  # fmt: skip
+    assert all(_run_check(check, **good) == "" for check in checks.values())
+    mistakes = [
+        ("q1", {"fits": [fits[0]] * 5}, "did you draw new initial parameters"),
+        ("q1", {"fits": other_step}, "with the default settings"),
+        ("q2", {"max_spread": lambda p: float(np.ptp(np.asarray(p)))}, "range of the whole array"),
+        ("q2", {"max_spread": lambda p: float(np.ptp(np.asarray(p), axis=1).max())}, "along a row"),
+        ("q3", {"ls_results": [ls[0]] * 5}, "did you draw a new start"),
+        ("q4", {"bad_fit": early}, "keep max_epochs"),
+        ("q4", {"diagnose": _diagnose_last_only}, "NaN anywhere"),
+        ("q4", {"diagnose": lambda losses, tolerance=2e-5: _diagnose(losses)}, "use the tolerance"),
+    ]
+    for question, change, named in mistakes:
+        assert named in _run_check(checks[question], **{**good, **change}), (question, named)
