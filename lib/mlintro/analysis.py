@@ -8,8 +8,8 @@ trained on the mean squared error (MSE).
 For the SSE of residuals :math:`r_i(p)` the Hessian splits into a Gauss-Newton
 part and a residual part, :math:`H = 2 J^T J + 2 \sum_i r_i \nabla^2 r_i`
 (:func:`hessian_parts`). At the lecture's fit the eigenvalues of :math:`H` are
-all positive but spread over about twelve decades: the fit is *sloppy*, with
-directions in parameter space along which the SSE hardly changes.
+all positive but spread over more than ten decades, with no gap: the fit is
+*sloppy*, with directions in parameter space along which the SSE hardly changes.
 """
 
 from typing import NamedTuple
