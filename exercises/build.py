@@ -44,6 +44,7 @@ STUDENT = EXERCISES / "student"
 # what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
 PUBLIC_LABEL = "(public checks only)"
 JAX_CACHE = BUILD / "jax-cache"  # compiled by the reference solutions, read by submissions
+JUDGE_CACHE = BUILD / "jax-cache-judge"  # the judge's own, only for trusted processes
 JUDGE_FILES = ("judge.py", "collect.py", "judge_plugin.py")  # the zip's root, not files/
 OTTER_REQUIREMENT = "otter-grader==7.0.0"  # as pinned in requirements.txt
 AUTOGRADER_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib", "ipywidgets")
@@ -143,9 +144,10 @@ def add_judge(zip_path: Path, name: str) -> None:
 
 
 def _judge_module():
-    sys.path.insert(0, str(EXERCISES))
+    sys.path[:0] = [str(EXERCISES), str(ROOT / "lib")]  # the project's mlintro, as grade.py
     import judge
 
+    judge.use_compilation_cache(JUDGE_CACHE)
     return judge
 
 

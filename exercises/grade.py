@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "lib"))
 
 import judge  # noqa: E402
 import sandbox  # noqa: E402
-from build import JAX_CACHE, jax_cache_env  # noqa: E402
+from build import JAX_CACHE, JUDGE_CACHE, jax_cache_env  # noqa: E402
 
 COLLECT = Path(__file__).resolve().parent / "collect.py"
 PYTHON = os.path.abspath(sys.executable)  # the virtual environment's, mounted in the sandbox
@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     for sub in ("results", "logs"):
         shutil.rmtree(args.out / sub, ignore_errors=True)
         (args.out / sub).mkdir(parents=True)
+    judge.use_compilation_cache(JUDGE_CACHE)
 
     files = sorted(p for p in args.submissions.glob("*.ipynb") if p.is_file())
     print(f"grading {len(files)} notebooks from {args.submissions} with {args.workers} workers")

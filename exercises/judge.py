@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from collect import QUESTIONS, inputs
 
-__all__ = ["POINTS", "Verdict", "judge", "load_answers", "warm_up"]
+__all__ = ["POINTS", "Verdict", "judge", "load_answers", "use_compilation_cache", "warm_up"]
 
 POINTS = {
     "reinitialization": {"q1": 3, "q2": 2, "q3": 2, "q4": 3},
@@ -122,6 +122,20 @@ def _refitted(seed: int) -> np.ndarray:
 @functools.lru_cache(maxsize=16)
 def _inputs(assignment: str, seed: int) -> dict[str, Any]:
     return inputs(assignment, seed)
+
+
+def use_compilation_cache(folder: Path) -> None:
+    """Keep the judge's compiled functions in ``folder`` across grading runs.
+
+    Only trusted processes (``make exercises``, ``make grade``'s own process) use this
+    folder; it is never mounted in a sandbox. Call before the judge's first computation.
+    """
+    import jax
+
+    folder.mkdir(parents=True, exist_ok=True)
+    jax.config.update("jax_compilation_cache_dir", str(folder))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 
 def warm_up() -> None:
