@@ -174,7 +174,11 @@ def flat_from_params(params: Params) -> jax.Array:
     return jnp.concatenate([b1, neurons.ravel()])
 
 
-def nn(params: Params, inputs: jax.Array, activation: Activation = jnp.tanh) -> jax.Array:
+def nn(
+    params: Params,
+    inputs: jax.Array,
+    activation: Activation = jnp.tanh,
+) -> jax.Array:
     """Evaluate a fully connected network, the lecture's ``nn``.
 
     Every layer but the last is ``activation(inputs @ W + b)``; the last is linear.

@@ -1,0 +1,228 @@
+"""The neural-network lesson's claims that depend on the random start, over 50 PRNG seeds.
+
+The page splits its root key as
+``ls_key, init_key, starts_key = jax.random.split(jax.random.key(SEED), 3)``, draws the
+network's start from ``init_key`` and the least-squares start from ``ls_key``; these tests
+repeat that for SEED in range(50), so that the page's seed is not a lucky one. Each bound
+comes from the words of the page ("about half" = within a factor of 2 of one half, "of order"
+= within a decade, "almost every" and "most" = at least 90 %), not from one machine's
+output.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from mlintro import analysis, data, explore, least_squares, models, training
+
+SEEDS = range(50)
+X, Y = data.X, data.Y
+TOLERANCE = 2e-5
+STEP_SIZE = 0.01
+SATURATION_GRID = np.linspace(5.0, 10.0, 51)
+# the page's words for the least-squares basin: input weights of about 0.51, 5.3 and 55
+USUAL_BASIN = np.array([0.51, 5.3, 55.0])
+VARIANTS = {
+    "restarted": {"reset_each_epoch": True},
+    "plain": {"reset_each_epoch": False},
+    "short memory": {"reset_each_epoch": False, "beta2": 0.99},
+}
+
+pytestmark = pytest.mark.slow
+
+
+def page_keys(seed):
+    ls_key, init_key, starts_key = jax.random.split(jax.random.key(seed), 3)
+    return ls_key, init_key, starts_key
+
+
+def flat_mse(flat_pars):
+    return training.mse(models.params_from_flat(flat_pars), X, Y)
+
+
+gradient = jax.jit(jax.grad(flat_mse))
+
+
+def mse(flat_pars):
+    return float(np.mean(np.asarray(least_squares.residuals(flat_pars, X, Y)) ** 2))
+
+
+def in_usual_basin(flat_pars):
+    input_weights = analysis.neurons(analysis.canonical_form(flat_pars)).input_weights
+    return bool(np.allclose(input_weights, USUAL_BASIN, rtol=0.01, atol=0))
+
+
+@pytest.fixture(scope="module")
+def runs():
+    runs = []
+    for seed in SEEDS:
+        _, init_key, _ = page_keys(seed)
+        start = models.init_params(init_key, (1, 3, 1))
+        fits = {
+            name: training.adam_fit(start, X, Y, progress=False, **options)
+            for name, options in VARIANTS.items()
+        }
+        runs.append({"seed": seed, "start": start, **fits})
+    return runs
+
+
+@pytest.fixture(scope="module")
+def comparisons(runs):
+    out = []
+    for run in runs:
+        nn_pars = models.flat_from_params(run["restarted"].params)
+        after_adam = least_squares.fit(nn_pars, X, Y).x
+        same_start = least_squares.fit(models.flat_from_params(run["start"]), X, Y).x
+        out.append(
+            {"seed": run["seed"], "nn": nn_pars, "after": after_adam, "same_start": same_start}
+        )
+    return out
+
+
+@pytest.fixture(scope="module")
+def sweeps():
+    settings = explore.one_at_a_time(
+        hidden_sizes=(1, 5), n_layers=(2,), activations=("sigmoid", "relu"), step_sizes=(0.001, 0.1)
+    )
+    out = []
+    for seed in SEEDS:
+        _, init_key, _ = page_keys(seed)
+        trials = explore.sweep(init_key, X, Y, settings)
+        out.append({t.setting: t.fit for t in trials})
+    return out
+
+
+def test_network_reaches_the_tolerance_before_epoch_500_from_most_starts(runs):
+    # measured: 47 of 50; the other three keep one neuron nearly switched off (w0i ~ 0)
+    converged = [r for r in runs if r["restarted"].converged]
+    assert len(converged) >= 0.9 * len(runs)
+    assert all(r["restarted"].losses[-1] < TOLERANCE for r in converged)
+
+
+def test_network_saturates_beyond_the_data(runs):
+    true_rise = np.ptp(data.cube_root(SATURATION_GRID))
+    for r in runs:
+        prediction = models.predict(r["restarted"].params, SATURATION_GRID)
+        assert np.ptp(np.asarray(prediction)) < 0.02 * true_rise, r["seed"]
+
+
+def test_shorter_memory_restarted_and_plain_adam_in_that_order(runs):
+    # "plain Adam ... is the slowest from almost every start": >= 90 % of starts
+    slowest = [
+        r["plain"].epochs > max(r["restarted"].epochs, r["short memory"].epochs) for r in runs
+    ]
+    not_slowest = [r["seed"] for r, s in zip(runs, slowest, strict=True) if not s]
+    assert sum(slowest) >= 0.9 * len(runs), not_slowest
+    median = {name: np.median([r[name].epochs for r in runs]) for name in VARIANTS}
+    assert median["restarted"] < median["plain"]
+    # "about half as many epochs as the restarted optimizer": within a factor 2 of 1/2
+    assert 0.25 < median["short memory"] / median["restarted"] < 1.0
+    # measured: the short memory reaches the tolerance from all 50 starts
+    assert sum(r["short memory"].converged for r in runs) >= 0.9 * len(runs)
+
+
+def test_plain_adam_steps_are_several_times_shorter(runs):
+    typical = [
+        {name: np.median(r[name].step_lengths) / STEP_SIZE for name in VARIANTS} for r in runs
+    ]
+    for seed, t in zip(SEEDS, typical, strict=True):
+        # "several times shorter" than restarted, from every start; restarted "of that
+        # order", the step size: within a decade of it
+        assert t["plain"] < 0.5 * t["restarted"], seed
+        assert 0.1 <= t["restarted"] <= 1.0, seed
+    # and than the short memory's from almost every start (measured: 48 of 50; seeds 4 and
+    # 18 take a slow path with beta2 = 0.99 too)
+    shorter = [t["plain"] < 0.5 * t["short memory"] for t in typical]
+    assert sum(shorter) >= 0.9 * len(typical)
+
+
+def test_adam_stops_at_the_tolerance_short_of_the_least_squares_minimum(runs, comparisons):
+    for r, c in zip(runs, comparisons, strict=True):
+        nn_mse, ls_mse = mse(c["nn"]), mse(c["after"])
+        if r["restarted"].converged:
+            # "tens of times larger" (measured 33 to 37: the tolerance over the minimum)
+            assert 10 < nn_mse / ls_mse < 100, c["seed"]
+        # "many times larger" gradient than at the least-squares end point (measured: 35 to
+        # 430 times; the page glues its own number)
+        nn_gradient = float(jnp.abs(gradient(c["nn"])).max())
+        ls_gradient = float(jnp.abs(gradient(jnp.asarray(c["after"]))).max())
+        assert nn_gradient > 10 * ls_gradient, c["seed"]
+
+
+def test_finishing_from_adams_end_lands_in_the_usual_basin(comparisons):
+    for c in comparisons:
+        assert in_usual_basin(c["after"]), c["seed"]
+        assert not in_usual_basin(c["nn"]), c["seed"]
+
+
+def test_least_squares_from_the_networks_start_mostly_lands_in_the_usual_basin(comparisons):
+    # the nonlinear-fit lesson: about one start in six ends in a second, worse valley
+    usual = [c["seed"] for c in comparisons if in_usual_basin(c["same_start"])]
+    assert len(usual) >= 2 / 3 * len(comparisons), usual
+
+
+def test_explorer_claims_hold_for_every_start(sweeps):
+    base = explore.Setting()
+    for seed, by_setting in zip(SEEDS, sweeps, strict=True):
+        assert not by_setting[base._replace(hidden=1)].converged, seed
+        assert not by_setting[base._replace(activation="relu")].converged, seed
+        slow = by_setting[base._replace(step_size=0.001)]
+        assert not slow.converged and np.mean(np.diff(slow.losses) > 0) < 0.05, seed
+        jumpy = by_setting[base._replace(step_size=0.1)]
+        assert not jumpy.converged, seed
+
+
+@pytest.mark.parametrize("changes", [{}, {"hidden": 5}, {"layers": 2}])
+def test_three_or_five_neurons_and_two_layers_reach_the_tolerance_from_most_starts(sweeps, changes):
+    setting = explore.Setting()._replace(**changes)
+    converged = [s[setting].converged for s in sweeps]
+    assert sum(converged) >= 0.9 * len(sweeps)
+
+
+def test_sigmoid_network_ends_near_the_tolerance_and_reaches_it_with_more_epochs(sweeps):
+    base = explore.Setting(activation="sigmoid")
+    for seed, by_setting in zip(SEEDS, sweeps, strict=True):
+        fit = by_setting[base]
+        # "not far above the tolerance": within a decade of it
+        assert fit.losses[-1] < 10 * TOLERANCE, seed
+        if not fit.converged:  # restarted Adam keeps no state: 500 more epochs continue it
+            more = training.adam_fit(fit.params, X, Y, activation=jax.nn.sigmoid, progress=False)
+            assert more.converged, seed
+
+
+def test_jumping_at_step_size_0_1_comes_mostly_from_the_restarts(sweeps):
+    base = explore.Setting(step_size=0.1)
+    for seed, by_setting in zip(SEEDS, sweeps, strict=True):
+        rises = np.mean(np.diff(by_setting[base].losses) > 0)
+        _, init_key, _ = page_keys(seed)
+        plain = training.adam_fit(
+            models.init_params(init_key, (1, 3, 1)),
+            X,
+            Y,
+            step_size=0.1,
+            reset_each_epoch=False,
+            progress=False,
+        )
+        assert np.mean(np.diff(plain.losses) > 0) < 0.5 * rises, seed
+
+
+def test_try_it_an_even_shorter_memory_needs_fewer_epochs(runs):
+    # the solution of "Predict, then run": beta2 = 0.9 converges, in fewer epochs than 0.99
+    shorter = [
+        training.adam_fit(r["start"], X, Y, reset_each_epoch=False, beta2=0.9, progress=False)
+        for r in runs
+    ]
+    assert sum(fit.converged for fit in shorter) >= 0.9 * len(runs)
+    assert np.median([fit.epochs for fit in shorter]) < np.median(
+        [r["short memory"].epochs for r in runs]
+    )
+
+
+def test_try_it_a_softplus_network_keeps_rising_beyond_the_data(runs):
+    x_wide = np.linspace(0.0, 10.0, 201)
+    for r in runs:
+        fit = training.adam_fit(r["start"], X, Y, activation=jax.nn.softplus, progress=False)
+        assert not fit.converged, r["seed"]
+        y = np.asarray(models.predict(fit.params, x_wide, activation=jax.nn.softplus))
+        assert np.all(np.diff(y[x_wide >= 1]) > 0), r["seed"]
+        assert y[-1] > 2 * data.cube_root(10.0), r["seed"]
