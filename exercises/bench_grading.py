@@ -31,7 +31,11 @@ def _submissions_module():
 
 
 def grade(folder: Path, out: Path, workers: int) -> tuple[float, float, list[dict[str, str]]]:
-    """Grade ``folder``; return wall-clock and CPU seconds and the gradebook rows."""
+    """Grade ``folder``; return wall-clock seconds, the grading process's CPU seconds, the rows.
+
+    The CPU time counts ``grade.py`` itself (the judge), not the sandboxed notebook runs:
+    the sandbox's processes are not the grading process's waited-for children.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
@@ -65,7 +69,7 @@ def main() -> None:
             elapsed, cpu, rows = grade(one, tmp / f"out-{case}", 1)
             assert rows[0]["status"] == "graded", rows
             print(
-                f"one submission ({case}), 1 worker: {elapsed:.1f} s wall, {cpu:.1f} s CPU "
+                f"one submission ({case}), 1 worker: {elapsed:.1f} s wall, {cpu:.1f} s CPU judging "
                 f"(load average before: {load:.1f})",
                 flush=True,
             )
@@ -81,7 +85,8 @@ def main() -> None:
         graded = sum(row["status"] == "graded" for row in rows)
         print(
             f"{args.count} submissions, {args.workers} workers: {elapsed:.0f} s wall, "
-            f"{cpu:.0f} s CPU ({elapsed / args.count:.1f} s per submission, {graded} graded; "
+            f"{cpu:.0f} s CPU judging ({elapsed / args.count:.1f} s per submission, "
+            f"{graded} graded; "
             f"load average before: {load:.1f}, after: {os.getloadavg()[0]:.1f})"
         )
 
