@@ -142,19 +142,19 @@ def collect(
             return "timeout", f"killed after {timeout:g} s of wall clock", None
         if result.status == "output-limit":
             return "error", f"killed for writing more than {OUTPUT_LIMIT} bytes of output", None
-        answers = work / ANSWERS
-        if result.status == "error" or not answers.is_file() or result.returncode != 0:
-            if result.status == "memory":
-                reason = f"ran out of memory (limit {memory_mb} MiB)"
-            elif result.status == "error":
-                reason = "the sandbox could not run it"
-            else:
-                reason = f"the notebook ended the grading process (exit status {result.returncode})"
-            return "error", f"no answers collected: {reason}", None
-        data, problem = judge.load_answers(answers)
-        if problem:
-            return "error", problem, None
-        return "graded", "", data
+        data, problem = judge.load_answers(work / ANSWERS)
+        if problem is None:
+            return "graded", "", data
+        if result.status == "memory":
+            problem = f"no answers collected: ran out of memory (limit {memory_mb} MiB)"
+        elif result.status == "error":
+            problem = "no answers collected: the sandbox could not run it"
+        elif result.returncode != 0:
+            problem = (
+                "no answers collected: the notebook ended the grading process "
+                f"(exit status {result.returncode})"
+            )
+        return "error", problem, None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -605,14 +605,28 @@ def judge(assignment: str, seed: int, data: Any) -> dict[str, Verdict]:
 
 
 def load_answers(path: Path) -> tuple[Any, str | None]:
-    """Read collected answers; return ``(data, None)`` or ``(None, why not)``."""
+    """Read collected answers; return ``(data, None)`` or ``(None, why not)``.
+
+    The file was written where student code ran: it is opened without following a symbolic
+    link and without blocking (a FIFO), read only if it is a regular file, and at most
+    ``MAX_ANSWER_BYTES`` of it.
+    """
+    import os
+    import stat
+
     try:
-        size = path.stat().st_size
-    except OSError:
-        return None, "the notebook gave no answers (it stopped the grading process)"
-    if size > MAX_ANSWER_BYTES:
-        return None, f"the collected answers are too large ({size} bytes)"
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None, "no answers were written (the notebook stopped or removed them)"
+    except OSError as error:
+        return None, f"the answers file cannot be opened ({error.strerror})"
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, "the answers file is not a regular file"
+        raw = handle.read(MAX_ANSWER_BYTES + 1)
+    if len(raw) > MAX_ANSWER_BYTES:
+        return None, f"the collected answers are larger than {MAX_ANSWER_BYTES} bytes"
     try:
-        return json.loads(path.read_text(encoding="utf-8")), None
+        return json.loads(raw.decode("utf-8")), None
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         return None, f"the collected answers are not readable ({type(error).__name__})"

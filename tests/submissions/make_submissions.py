@@ -184,7 +184,20 @@ _t.adam_fit = adam_fit
 training.adam_fit = adam_fit
 """
 
+# after the answers are written: make them a link to an endless file and a FIFO
+ANSWERS_TRAP = """\
+import atexit, os
+def trap():
+    for name in ['answers.json', '.judge-answers.json']:
+        if os.path.lexists(name):
+            os.remove(name)
+    os.symlink('/dev/zero', 'answers.json')
+    os.mkfifo('.judge-answers.json')
+atexit.register(trap)
+"""
+
 CHEATS = {
+    "cheat-answers-file-trap",
     "cheat-rewrites-tests",
     "cheat-wraps-checker",
     "cheat-pickle-and-atexit",
@@ -543,6 +556,12 @@ CASES: dict[str, tuple] = {
             )
         ],
         ("graded", ALL_REINIT),
+    ),
+    "cheat-answers-file-trap": (
+        "nonuniqueness",
+        {"blank": True},
+        [(-1, ANSWERS_TRAP)],
+        ("error", ALL_NONU),
     ),
     "cheat-handmade-bad-fit": (
         "reinitialization",
