@@ -1,9 +1,9 @@
 # The published site: front-end assets served by the site itself, the browser for the site
 # tests, the workflow lint, the paired lesson notebooks and the Binder simulation.
-#   make vendor          npm ci: MathJax, require.js, widgets manager, Font Awesome 4, axe-core
+#   make vendor          npm ci: MathJax, require.js, widgets manager, axe-core
 #   make browser         Debian's chromium at /usr/bin/chromium (installed where missing)
 #   make pair-notebooks  rewrite book/*.ipynb from book/*.md (jupytext; the tests check sync)
-#   make actionlint      lint .github/workflows (actionlint + the workflow JSON schema)
+#   make actionlint      lint .github/ (actionlint, the workflow and action JSON schemas)
 #   make binder-sim      a fresh venv from the published requirements.txt runs every Binder notebook
 #   make site-check      the site tests against an existing _build/html (no rebuild)
 NPM ?= npm
