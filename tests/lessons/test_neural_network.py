@@ -218,15 +218,16 @@ def test_try_it_an_even_shorter_memory_needs_fewer_epochs(runs):
     )
 
 
-def test_try_it_a_softplus_network_keeps_rising_beyond_the_data(runs):
-    x_wide = np.linspace(0.0, 10.0, 201)
-    converged = []
+def test_try_it_another_function(runs):
+    # the solution of "Predict, then run: another function": x^2 is reached sooner than the
+    # cube root, sin(2 pi x) not at all within 500 epochs, at a loss of order 1e-4
+    square, sine = [], []
     for r in runs:
-        fit = training.adam_fit(r["start"], X, Y, activation=jax.nn.softplus, progress=False)
-        converged.append(fit.converged)
-        y = np.asarray(models.predict(fit.params, x_wide, activation=jax.nn.softplus))
-        assert np.all(np.diff(y[x_wide >= 1]) > 0), r["seed"]
-        assert y[-1] > 2 * data.cube_root(10.0), r["seed"]
-    # the page says "from this start" it misses the tolerance; so it does from most starts
-    reached = [seed for seed, c in zip(SEEDS, converged, strict=True) if c]
-    assert len(reached) <= 0.1 * len(runs), reached
+        square.append(training.adam_fit(r["start"], X, X**2, progress=False))
+        sine.append(training.adam_fit(r["start"], X, np.sin(2 * np.pi * X), progress=False))
+    sooner = [
+        s.converged and s.epochs < r["restarted"].epochs for s, r in zip(square, runs, strict=True)
+    ]
+    assert sum(sooner) >= 0.9 * len(runs)
+    assert sum(not s.converged for s in sine) >= 0.9 * len(runs)
+    assert sum(1e-5 < s.losses[-1] < 1e-3 for s in sine) >= 0.9 * len(runs)
