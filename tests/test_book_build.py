@@ -84,6 +84,8 @@ def make_book(folder: Path, *, extra_prose: str = "", extra_cell: str = "") -> P
     (folder / "_config.yml").write_text(yaml.safe_dump(config))
     if (ROOT / "_static").is_dir():  # favicon, page scripts: files the config names
         shutil.copytree(ROOT / "_static", folder / "_static")
+    for bibfile in config.get("bibtex_bibfiles", []):  # the index cites the lecture
+        shutil.copy(ROOT / bibfile, folder / bibfile)
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     lessons = [f for f in toc_files(toc) if f != toc["root"]]
@@ -98,6 +100,8 @@ def make_book(folder: Path, *, extra_prose: str = "", extra_cell: str = "") -> P
             if label not in labels:
                 stub.append(f"\n({label})=\n## {label}\n")
                 labels.add(label)
+        if source.exists() and "{bibliography}" in source.read_text():
+            stub.append("\n```{bibliography}\n```\n")  # where the index's citations resolve
         path.write_text("".join(stub))
     lessons = [str(Path(f).with_suffix("")) for f in lessons]
     parts = [{"caption": "Lessons", "chapters": [{"file": "book/tiny"}]}]
