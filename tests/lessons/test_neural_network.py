@@ -213,6 +213,9 @@ def test_try_it_an_even_shorter_memory_needs_fewer_epochs(runs):
         for r in runs
     ]
     assert sum(fit.converged for fit in shorter) >= 0.9 * len(runs)
+    # "the steps stay of order alpha": within a decade of it
+    typical = [np.median(fit.step_lengths) / STEP_SIZE for fit in shorter]
+    assert sum(0.1 <= t <= 1.0 for t in typical) >= 0.9 * len(runs)
     assert np.median([fit.epochs for fit in shorter]) < np.median(
         [r["short memory"].epochs for r in runs]
     )
