@@ -13,6 +13,10 @@ It also removes the Colab launch button from the exercise pages (`exercises/...`
 refuses the notebook's in-notebook checks on Colab (otter-grader #901), and the hidden tests
 that would make them work there must never reach a student, so those pages offer Binder
 (and JupyterHub, when `_config.yml` names one) and the download only.
+
+And it gives the bibliography's entries a role their list accepts: docutils writes a citation
+list as ``role="list"`` holding ``role="doc-biblioentry"`` entries, a deprecated role that is
+not a list item (axe-core: aria-required-children, critical).
 """
 
 from __future__ import annotations
@@ -114,6 +118,15 @@ def _drop_duplicate_scripts(
     scripts[:] = kept
 
 
+def _citations_as_list_items(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Make each entry of a ``role="list"`` citation list a ``role="listitem"``."""
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def _drop_colab_button(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -130,6 +143,7 @@ def setup(app: Sphinx) -> dict[str, bool]:
     # after sphinx-book-theme's add_launch_buttons (priority 501) has filled the menu
     app.connect("html-page-context", _drop_colab_button, priority=600)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", _citations_as_list_items)
     app.connect("builder-inited", _check_assets)
     app.connect("build-finished", _copy_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
