@@ -9,6 +9,35 @@ matplotlib.use("Agg")  # no display in tests; must precede any pyplot import
 
 from mlintro import data, least_squares
 
+EPS = np.finfo(np.float64).eps
+# About ten float64 operations lie between a parameter and a model value, each exact to half
+# an ulp, and tanh is not correctly rounded (XLA's vectorised and scalar kernels and NumPy's
+# may differ by a few ulps); 32 ulps of the size of what is summed covers both, on any CPU.
+ROUNDING_ULPS = 32
+
+
+def _model_rounding_bound(pars, x, y=0.0):
+    """Bound on the float64 error of ``y - scalar_model(x, pars)`` at each x.
+
+    The model's terms can be much larger than its value (parameters ~100 that cancel to ~1),
+    so the error scales with the terms: |b1|, each |w1i tanh(z_i)|, and the error of each
+    argument z_i = w0i x + b0i passed through tanh's slope and weighted by |w1i|.
+    """
+    b1, *neurons = np.asarray(pars, dtype=np.float64)
+    w1, w0, b0 = np.asarray(neurons).reshape(3, 3).T
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    z = np.outer(x, w0) + b0
+    slope = 1.0 / np.cosh(z) ** 2
+    argument_size = np.abs(np.outer(x, w0)) + np.abs(b0)
+    terms = np.abs(w1) * (np.abs(np.tanh(z)) + slope * argument_size)
+    return ROUNDING_ULPS * EPS * (np.abs(y) + abs(b1) + terms.sum(axis=1))
+
+
+@pytest.fixture(scope="session")
+def model_rounding_bound():
+    """``model_rounding_bound(pars, x, y=0)``: the rounding budget of the 10-parameter model."""
+    return _model_rounding_bound
+
 
 @pytest.fixture(scope="session")
 def lecture_data() -> tuple[np.ndarray, np.ndarray]:

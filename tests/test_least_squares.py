@@ -46,38 +46,17 @@ def test_fit_recovers_a_model_that_generated_the_data():
 
 
 EPS = np.finfo(np.float64).eps
-# Rounding budget, in units of eps times the size of what is summed: about ten float64
-# operations lie between a parameter and a residual, each exact to half an ulp, and tanh
-# itself is not correctly rounded (XLA's vectorised and scalar kernels may differ by a few
-# ulps); 32 covers both with room, on any CPU.
-ROUNDING_ULPS = 32
 
 
-def residual_rounding_bound(pars, x, y):
-    """Bound on the float64 error of each residual, from the magnitudes that cancel in it.
-
-    y - b1 - sum_i w1i tanh(w0i x + b0i) has terms of size ~100 that cancel to ~1e-3, so
-    its error scales with the terms, not with the residual: each term contributes its own
-    size, and the argument's error (|w0i x| + |b0i|) passes through tanh's slope.
-    """
-    b1, *neurons = np.asarray(pars)
-    w1, w0, b0 = np.asarray(neurons).reshape(3, 3).T
-    z = np.outer(x, w0) + b0
-    slope = 1.0 / np.cosh(z) ** 2
-    size = np.abs(y) + abs(b1)
-    size = size + np.sum(
-        np.abs(w1) * (np.abs(np.tanh(z)) + slope * (np.abs(np.outer(x, w0)) + np.abs(b0))), axis=1
-    )
-    return ROUNDING_ULPS * EPS * size
-
-
-def test_fit_reports_cost_as_half_the_sum_of_squared_residuals(ls_fit, lecture_data):
+def test_fit_reports_cost_as_half_the_sum_of_squared_residuals(
+    ls_fit, lecture_data, model_rounding_bound
+):
     x, y = lecture_data
     # scipy's own bookkeeping: cost is 0.5 * sum(fun**2), up to the rounding of a sum of n terms
     n = len(ls_fit.fun)
     np.testing.assert_allclose(ls_fit.cost, 0.5 * np.sum(ls_fit.fun**2), rtol=n * EPS)
     # and fun is our residual function at the returned parameters, to within its rounding
-    bound = residual_rounding_bound(ls_fit.x, x, y)
+    bound = model_rounding_bound(ls_fit.x, x, y)
     r = np.asarray(least_squares.residuals(ls_fit.x, x, y))
     assert np.all(np.abs(ls_fit.fun - r) <= bound), np.max(np.abs(ls_fit.fun - r) / bound)
     assert ls_fit.cost < 1e-3
