@@ -57,6 +57,7 @@ book: $(STAMP) $(BOOK_DEPS)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy lib/mlintro
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not built_site"

@@ -27,11 +27,13 @@ import jax
 import numpy as np
 from autograd.misc.optimizers import adam
 from mlintro import data, models, training
+from mlintro.config import LECTURE
 
-STEP_SIZE = 0.01
-STEPS_PER_EPOCH = 50
-MAX_EPOCHS = 500
-TOLERANCE = 2e-5
+# the lecture's settings, for its own autograd loop below
+STEP_SIZE = LECTURE.step_size
+STEPS_PER_EPOCH = LECTURE.steps_per_epoch
+MAX_EPOCHS = LECTURE.max_epochs
+TOLERANCE = LECTURE.tolerance
 
 
 # ---- (a) the lecture's code, as written there (autograd + NumPy) --------------------------
@@ -77,17 +79,7 @@ def train_autograd(params):
 
 # ---- (b) mlintro ----------------------------------------------------------------------------
 def train_lib(params):
-    fit = training.adam_fit(
-        params,
-        data.X,
-        data.Y,
-        step_size=STEP_SIZE,
-        steps_per_epoch=STEPS_PER_EPOCH,
-        max_epochs=MAX_EPOCHS,
-        tolerance=TOLERANCE,
-        reset_each_epoch=True,
-        progress=False,
-    )
+    fit = training.adam_fit(params, data.X, data.Y, settings=LECTURE, progress=False)
     jax.block_until_ready(fit.params)
     return fit
 

@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from mlintro import data, explore, models
+from mlintro.config import LECTURE
 
 # A fixed small epoch count: max_epochs is a static argument of the compiled loop,
 # so using one value everywhere compiles each network shape only once.
@@ -91,7 +92,7 @@ def test_sweep_trains_one_network_per_setting_in_order(key):
 def test_the_lecture_setting_reaches_the_tolerance(key):
     trial = explore.train(key, data.X, data.Y, explore.Setting())
     assert trial.fit.converged
-    assert trial.fit.losses[-1] < 2e-5
+    assert trial.fit.losses[-1] < LECTURE.tolerance
     assert f"tolerance reached at epoch {trial.fit.epochs - 1}" in explore.describe(trial)
 
 

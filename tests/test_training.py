@@ -5,8 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from mlintro import models, training
-
-LECTURE = {"step_size": 0.01, "steps_per_epoch": 50, "max_epochs": 500, "tolerance": 2e-5}
+from mlintro.config import LECTURE
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +15,7 @@ def start():
 
 @pytest.fixture(scope="module")
 def lecture_fit(start, lecture_data):
-    return training.adam_fit(start, *lecture_data, **LECTURE, progress=False)
+    return training.adam_fit(start, *lecture_data, settings=LECTURE, progress=False)
 
 
 def flat(params):
@@ -28,7 +27,7 @@ def test_mse_is_the_mean_squared_error_of_the_network(start):
     y = np.sin(x)
     prediction = np.asarray(models.predict(start, x))
     np.testing.assert_allclose(training.mse(start, x, y), np.mean((y - prediction) ** 2))
-    sig = training.mse(start, x, y, jax.nn.sigmoid)
+    sig = training.mse(start, x, y, activation=jax.nn.sigmoid)
     prediction = np.asarray(models.predict(start, x, activation=jax.nn.sigmoid))
     np.testing.assert_allclose(sig, np.mean((y - prediction) ** 2))
 
@@ -36,10 +35,10 @@ def test_mse_is_the_mean_squared_error_of_the_network(start):
 def test_lecture_settings_reach_the_tolerance(lecture_fit, lecture_data):
     fit = lecture_fit
     assert fit.converged
-    assert fit.epochs == len(fit.losses) < LECTURE["max_epochs"]
-    assert fit.losses[-1] < LECTURE["tolerance"]
+    assert fit.epochs == len(fit.losses) < LECTURE.max_epochs
+    assert fit.losses[-1] < LECTURE.tolerance
     # it stops at the first epoch below the tolerance, not later
-    assert np.all(fit.losses[:-1] >= LECTURE["tolerance"])
+    assert np.all(fit.losses[:-1] >= LECTURE.tolerance)
     # the reported loss is the loss of the returned parameters
     np.testing.assert_allclose(fit.losses[-1], training.mse(fit.params, *lecture_data), rtol=1e-12)
 
@@ -77,7 +76,7 @@ def test_huge_step_size_diverges_to_nan_and_stops(start, lecture_data):
     fit = training.adam_fit(start, *lecture_data, step_size=1e200, progress=False)
     assert np.isnan(fit.losses[-1])
     assert not fit.converged
-    assert fit.epochs < LECTURE["max_epochs"]  # it stopped instead of running on with NaN
+    assert fit.epochs < LECTURE.max_epochs  # it stopped instead of running on with NaN
     assert "NaN" in training.progress_report(fit)
 
 
@@ -168,7 +167,14 @@ def test_adam_matches_a_plain_python_reimplementation(start, lecture_data, resta
         progress=False,
     )
     expected, losses, step_lengths = reference_adam(
-        start, x, y, epochs=4, steps=50, step_size=0.01, restart=restart, b2=b2
+        start,
+        x,
+        y,
+        epochs=4,
+        steps=LECTURE.steps_per_epoch,
+        step_size=LECTURE.step_size,
+        restart=restart,
+        b2=b2,
     )
     assert fit.epochs == 4
     np.testing.assert_allclose(flat(fit.params), expected, rtol=0, atol=1e-10)
@@ -182,7 +188,7 @@ def test_the_first_step_after_a_restart_moves_every_parameter_by_the_step_size(s
         start, *lecture_data, steps_per_epoch=1, max_epochs=1, tolerance=0.0, progress=False
     )
     g = np.abs(flat(jax.grad(training.mse)(start, *lecture_data)))
-    expected = 0.01 * np.sqrt(np.mean((g / (g + 1e-8)) ** 2))
+    expected = LECTURE.step_size * np.sqrt(np.mean((g / (g + 1e-8)) ** 2))
     np.testing.assert_allclose(fit.step_lengths, [expected], rtol=1e-12)
 
 
@@ -212,7 +218,9 @@ def test_activation_is_used_in_training_and_in_the_reported_loss(start, lecture_
         start, *lecture_data, max_epochs=3, tolerance=0.0, activation=jax.nn.sigmoid, progress=False
     )
     np.testing.assert_allclose(
-        fit.losses[-1], training.mse(fit.params, *lecture_data, jax.nn.sigmoid), rtol=1e-12
+        fit.losses[-1],
+        training.mse(fit.params, *lecture_data, activation=jax.nn.sigmoid),
+        rtol=1e-12,
     )
     tanh = training.adam_fit(start, *lecture_data, max_epochs=3, tolerance=0.0, progress=False)
     assert not np.allclose(flat(fit.params), flat(tanh.params))
@@ -221,14 +229,15 @@ def test_activation_is_used_in_training_and_in_the_reported_loss(start, lecture_
 def test_progress_prints_every_hundred_epochs_and_the_stopping_epoch(
     start, lecture_data, lecture_fit, capsys
 ):
-    fit = training.adam_fit(start, *lecture_data, **LECTURE, progress=True, print_every=100)
+    fit = training.adam_fit(start, *lecture_data, settings=LECTURE, progress=True, print_every=100)
     lines = capsys.readouterr().out.strip().splitlines()
     np.testing.assert_array_equal(fit.losses, lecture_fit.losses)  # deterministic
     epoch_lines = [line for line in lines if line.startswith("Epoch ")]
     assert [int(line.split()[1].rstrip(":")) for line in epoch_lines] == list(
         range(0, fit.epochs, 100)
     )
-    assert lines[-1] == f"Tolerance 2e-05 reached at epoch {fit.epochs - 1}, stopping"
+    reached = f"Tolerance {LECTURE.tolerance:g} reached at epoch {fit.epochs - 1}, stopping"
+    assert lines[-1] == reached
 
 
 def test_progress_report_of_a_run_that_missed_the_tolerance():

@@ -2,14 +2,17 @@
 
 One module per idea:
 
+- :mod:`mlintro.config`: the lecture's training settings (``LECTURE``) and the
+  activation functions, with the default one (``DEFAULT_ACTIVATION``).
 - :mod:`mlintro.data`: the training data, y = x^(1/3) on [0, 1].
-- :mod:`mlintro.models`: the 10-parameter tanh model in scalar, vector and
+- :mod:`mlintro.models`: the 10-parameter model in scalar, vector and
   matrix form, and the general neural network ``nn``.
 - :mod:`mlintro.least_squares`: the fit with :func:`scipy.optimize.least_squares`.
 - :mod:`mlintro.training`: Adam (optax) with the whole training loop compiled.
 - :mod:`mlintro.analysis`: gradient, Hessian and its spectrum at a fit.
 - :mod:`mlintro.fourier`: the Fourier-series view of a one-layer network.
 - :mod:`mlintro.plotting`: the figures of the lessons.
+- :mod:`mlintro.explore`: hyperparameter sweeps, their animation and the ipywidgets explorer.
 
 Importing the package turns on 64-bit floats in JAX (``jax_enable_x64``), so
 that the numbers match the NumPy/autograd original of the lecture.

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 
 from .least_squares import residuals
 from .models import PARAMETER_NAMES
@@ -186,7 +187,7 @@ class Neurons(NamedTuple):
     """``b1``."""
 
 
-def neurons(pars: jax.Array) -> Neurons:
+def neurons(pars: ArrayLike) -> Neurons:
     """Name the parts of a flat parameter vector, neuron by neuron.
 
     Examples
@@ -194,15 +195,15 @@ def neurons(pars: jax.Array) -> Neurons:
     >>> neurons(np.arange(10.0)).input_weights  # w00, w01, w02
     array([2., 5., 8.])
     """
-    pars = np.asarray(pars, dtype=np.float64)
-    if pars.shape != (len(PARAMETER_NAMES),):
-        raise ValueError(f"expected the 10 parameters {PARAMETER_NAMES}, got shape {pars.shape}")
-    per_neuron = pars[1:].reshape(3, 3)  # rows (w1i, w0i, b0i), the order of PARAMETER_NAMES
+    flat = np.asarray(pars, dtype=np.float64)
+    if flat.shape != (len(PARAMETER_NAMES),):
+        raise ValueError(f"expected the 10 parameters {PARAMETER_NAMES}, got shape {flat.shape}")
+    per_neuron = flat[1:].reshape(3, 3)  # rows (w1i, w0i, b0i), the order of PARAMETER_NAMES
     return Neurons(
         input_weights=per_neuron[:, 1],
         biases=per_neuron[:, 2],
         output_weights=per_neuron[:, 0],
-        output_bias=float(pars[0]),
+        output_bias=float(flat[0]),
     )
 
 

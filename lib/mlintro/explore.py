@@ -20,20 +20,22 @@ network then trains in about a millisecond per epoch.
 
 import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import ipywidgets
 import jax
-import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython import get_ipython
 from IPython.display import display
+from jax.typing import ArrayLike
 from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from . import models, plotting, training
+from .config import ACTIVATIONS, DEFAULT_ACTIVATION_NAME, LECTURE
 
 __all__ = [
     "ACTIVATIONS",
@@ -50,14 +52,6 @@ __all__ = [
     "train",
 ]
 
-ACTIVATIONS: Mapping[str, models.Activation] = {
-    "tanh": jnp.tanh,
-    "sigmoid": jax.nn.sigmoid,
-    "relu": jax.nn.relu,
-    "softplus": jax.nn.softplus,
-}
-"""The activation functions the explorer offers, by name."""
-
 
 class Setting(NamedTuple):
     """The hyperparameters of one training run."""
@@ -66,9 +60,9 @@ class Setting(NamedTuple):
     """Neurons in each hidden layer."""
     layers: int = 1
     """Number of hidden layers."""
-    activation: str = "tanh"
+    activation: str = DEFAULT_ACTIVATION_NAME
     """Name of the hidden layers' activation function, a key of :data:`ACTIVATIONS`."""
-    step_size: float = 0.01
+    step_size: float = LECTURE.step_size
     """Adam's step size (learning rate)."""
 
     @property
@@ -118,8 +112,8 @@ def grid(
     *,
     hidden_sizes: Sequence[int] = (3,),
     n_layers: Sequence[int] = (1,),
-    activations: Sequence[str] = ("tanh",),
-    step_sizes: Sequence[float] = (0.01,),
+    activations: Sequence[str] = (DEFAULT_ACTIVATION_NAME,),
+    step_sizes: Sequence[float] = (LECTURE.step_size,),
 ) -> list[Setting]:
     """Return every combination of the given hyperparameter values.
 
@@ -160,7 +154,8 @@ def one_at_a_time(
         ("step_size", step_sizes),
     ):
         for value in values:
-            setting = base._replace(**{field: value})
+            change: dict[str, Any] = {field: value}
+            setting = base._replace(**change)
             if setting not in settings:
                 settings.append(setting)
     return settings
@@ -168,13 +163,13 @@ def one_at_a_time(
 
 def train(
     key: jax.Array,
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     setting: Setting,
     *,
-    steps_per_epoch: int = 50,
-    max_epochs: int = 500,
-    tolerance: float = 2e-5,
+    steps_per_epoch: int = LECTURE.steps_per_epoch,
+    max_epochs: int = LECTURE.max_epochs,
+    tolerance: float = LECTURE.tolerance,
 ) -> Trial:
     """Initialise a network for ``setting`` from ``key`` and train it quietly.
 
@@ -219,13 +214,13 @@ def train(
 
 def sweep(
     key: jax.Array,
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     settings: Iterable[Setting],
     *,
-    steps_per_epoch: int = 50,
-    max_epochs: int = 500,
-    tolerance: float = 2e-5,
+    steps_per_epoch: int = LECTURE.steps_per_epoch,
+    max_epochs: int = LECTURE.max_epochs,
+    tolerance: float = LECTURE.tolerance,
 ) -> list[Trial]:
     """Train one network per setting, every one initialised from ``key``.
 
@@ -303,11 +298,11 @@ def table(trials: Sequence[Trial]) -> str:
 
 def plot_trial(
     trial: Trial,
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    tolerance: float = 2e-5,
-    max_epochs: int = 500,
+    tolerance: float = LECTURE.tolerance,
+    max_epochs: int = LECTURE.max_epochs,
     axes: tuple[Axes, Axes] | None = None,
 ) -> tuple[Axes, Axes]:
     """Plot a trial's fit to the data (left) and its loss per epoch (right).
@@ -326,6 +321,7 @@ def plot_trial(
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(8.0, 3.4), layout="constrained")
     fit_ax, loss_ax = axes
+    x, y = np.asarray(x), np.asarray(y)
     x_model = np.linspace(np.min(x), np.max(x), 200)
     y_model = np.asarray(
         models.predict(trial.fit.params, x_model, activation=ACTIVATIONS[trial.setting.activation])
@@ -345,13 +341,13 @@ def _title(trial: Trial) -> str:
 
 def _animation(
     trials: Sequence[Trial],
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    tolerance: float = 2e-5,
-    max_epochs: int = 500,
+    tolerance: float = LECTURE.tolerance,
+    max_epochs: int = LECTURE.max_epochs,
     interval_ms: int = 1500,
-) -> FuncAnimation:
+) -> tuple[Figure, FuncAnimation]:
     """Make an animation with one frame per trial, titled with the setting and its loss."""
     if not trials:
         raise ValueError("need at least one trial to animate")
@@ -368,7 +364,7 @@ def _animation(
         return [*axes, title]
 
     draw(0)
-    return FuncAnimation(fig, draw, frames=len(trials), interval=interval_ms, repeat=False)
+    return fig, FuncAnimation(fig, draw, frames=len(trials), interval=interval_ms, repeat=False)
 
 
 # Matplotlib's player shows its buttons with Font Awesome icons loaded from a CDN.
@@ -403,11 +399,11 @@ def _self_contained(html: str, *, alt: str, slider_label: str) -> str:
 
 def animation_html(
     trials: Sequence[Trial],
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    tolerance: float = 2e-5,
-    max_epochs: int = 500,
+    tolerance: float = LECTURE.tolerance,
+    max_epochs: int = LECTURE.max_epochs,
     interval_ms: int = 1500,
     alt: str = "The network's fit to the data and its loss history for one hyperparameter setting",
     slider_label: str = "Hyperparameter setting",
@@ -447,28 +443,28 @@ def animation_html(
     >>> html.count("data:image/png;base64"), "http" in html
     (2, False)
     """
-    anim = _animation(
+    fig, anim = _animation(
         trials, x, y, tolerance=tolerance, max_epochs=max_epochs, interval_ms=interval_ms
     )
     try:
         html = anim.to_jshtml(default_mode="once")
     finally:
-        plt.close(anim._fig)
+        plt.close(fig)
     return _self_contained(html, alt=alt, slider_label=slider_label)
 
 
 def interactive_explorer(
     key: jax.Array,
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
     hidden_range: tuple[int, int] = (1, 10),
     layers_range: tuple[int, int] = (1, 3),
     activations: Sequence[str] = tuple(ACTIVATIONS),
     step_sizes: Sequence[float] = (0.001, 0.003, 0.01, 0.03, 0.1),
     initial: Setting = Setting(),  # noqa: B008 (an immutable NamedTuple)
-    max_epochs: int = 500,
-    tolerance: float = 2e-5,
+    max_epochs: int = LECTURE.max_epochs,
+    tolerance: float = LECTURE.tolerance,
 ) -> ipywidgets.interactive:
     """Build ipywidgets controls that train and plot a network for the chosen setting.
 

@@ -29,10 +29,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax.flatten_util import ravel_pytree
+from jax.typing import ArrayLike
 from scipy.integrate import quad
 from scipy.optimize import least_squares
 
-from .models import Activation, Params, predict
+from .config import DEFAULT_ACTIVATION, Activation
+from .models import Params, predict
 
 __all__ = [
     "Expansion",
@@ -92,16 +94,19 @@ class Expansion(NamedTuple):
 
 
 def _expansion(
-    x: jax.Array, coefficients: jax.Array, frequencies: jax.Array, offsets: jax.Array, g: Activation
+    x: ArrayLike,
+    coefficients: jax.Array,
+    frequencies: jax.Array,
+    offsets: jax.Array,
+    *,
+    activation: Activation,
 ) -> jax.Array:
     x = jnp.asarray(x, dtype=jnp.float64)
-    basis = g(jnp.outer(x, frequencies) + offsets)
+    basis = activation(jnp.outer(x, frequencies) + offsets)
     return coefficients[0] / 2 + basis @ coefficients[1:]
 
 
-def evaluate(
-    expansion: Expansion, x: np.ndarray, *, activation: Activation = jnp.cos
-) -> np.ndarray:
+def evaluate(expansion: Expansion, x: ArrayLike, *, activation: Activation = jnp.cos) -> np.ndarray:
     """Evaluate an expansion at the points ``x``.
 
     Parameters
@@ -134,7 +139,7 @@ def evaluate(
     return total
 
 
-def cosine_expansion(coefficients: np.ndarray) -> Expansion:
+def cosine_expansion(coefficients: ArrayLike) -> Expansion:
     """Make the truncated Fourier cosine series with the given coefficients.
 
     The frequencies are the integers 1, ..., N and the offsets zero.
@@ -195,7 +200,7 @@ def cosine_coefficients(f: Callable[[float], float], *, n_terms: int) -> Expansi
     return cosine_expansion(np.array(coefficients))
 
 
-def design_matrix(t: np.ndarray, *, n_terms: int) -> np.ndarray:
+def design_matrix(t: ArrayLike, *, n_terms: int) -> np.ndarray:
     """Return the columns 1/2, cos(t), cos(2 t), ..., cos(N t) at the points ``t``.
 
     A cosine series with coefficients a is ``design_matrix(t, n_terms=N) @ a``.
@@ -210,7 +215,7 @@ def design_matrix(t: np.ndarray, *, n_terms: int) -> np.ndarray:
     return np.column_stack([np.full_like(t, 0.5), np.cos(np.outer(t, np.arange(1, n_terms + 1)))])
 
 
-def fit_coefficients(t: np.ndarray, y: np.ndarray, *, n_terms: int) -> Expansion:
+def fit_coefficients(t: ArrayLike, y: ArrayLike, *, n_terms: int) -> Expansion:
     """Fit the coefficients of a cosine series to data by linear least squares.
 
     The frequencies stay the integers 1, ..., N: the model is linear in the
@@ -246,8 +251,8 @@ def fit_coefficients(t: np.ndarray, y: np.ndarray, *, n_terms: int) -> Expansion
 
 
 def _nonlinear_fit(
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     start: Expansion,
     activation: Activation,
     *,
@@ -268,7 +273,7 @@ def _nonlinear_fit(
         return coefficients, frequencies, offsets
 
     def residuals(p: jax.Array) -> jax.Array:
-        return y - _expansion(x, *unpack(p), activation)
+        return y - _expansion(x, *unpack(p), activation=activation)
 
     fun, jac = jax.jit(residuals), jax.jit(jax.jacfwd(residuals))
     constant = np.asarray(start.coefficients[:1]) / 2
@@ -282,8 +287,8 @@ def _nonlinear_fit(
 
 
 def fit_frequencies(
-    t: np.ndarray,
-    y: np.ndarray,
+    t: ArrayLike,
+    y: ArrayLike,
     *,
     start: Expansion,
     fit_offsets: bool = False,
@@ -329,12 +334,12 @@ def fit_frequencies(
 
 
 def fit_activation_expansion(
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
     key: jax.Array,
     n_terms: int = 3,
-    activation: Activation = jnp.tanh,
+    activation: Activation = DEFAULT_ACTIVATION,
     fit_offsets: bool = True,
     scale: float = 0.1,
     **options: object,
@@ -388,7 +393,7 @@ def fit_activation_expansion(
 
 
 def rms_error(
-    expansion: Expansion, x: np.ndarray, y: np.ndarray, *, activation: Activation = jnp.cos
+    expansion: Expansion, x: ArrayLike, y: ArrayLike, *, activation: Activation = jnp.cos
 ) -> float:
     """Return the root-mean-square difference between an expansion and data.
 
@@ -428,7 +433,7 @@ def to_network(expansion: Expansion) -> Params:
 
 
 def hidden_layers(
-    params: Params, x: np.ndarray, *, activation: Activation = jnp.tanh
+    params: Params, x: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
 ) -> list[np.ndarray]:
     """Return the outputs of each hidden layer of a network at the inputs ``x``.
 
@@ -471,10 +476,10 @@ def hidden_layers(
 
 def fit_network(
     params: Params,
-    x: np.ndarray,
-    y: np.ndarray,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    activation: Activation = jnp.tanh,
+    activation: Activation = DEFAULT_ACTIVATION,
     **options: object,
 ) -> Params:
     """Fit a one-input, one-output network of any depth by nonlinear least squares.

@@ -2,22 +2,28 @@
 
 The same function is written four ways, each a rewrite of the one before:
 
-1. :func:`scalar_model`: y = b1 + w10 tanh(w00 x + b00) + w11 tanh(w01 x + b01)
-   + w12 tanh(w02 x + b02), from a flat vector of ten parameters;
-2. :func:`vector_model`: the three tanh terms as one vector expression;
-3. :func:`matrix_model`: y = w1 @ tanh(w0 @ x + b0) + b1;
+1. :func:`scalar_model`: y = b1 + w10 g(w00 x + b00) + w11 g(w01 x + b01)
+   + w12 g(w02 x + b02), from a flat vector of ten parameters;
+2. :func:`vector_model`: the three terms as one vector expression;
+3. :func:`matrix_model`: y = w1 @ g(w0 @ x + b0) + b1;
 4. :func:`nn`: a network with any layer sizes, parameters as a list of
    ``(W, b)`` pairs, one per layer.
 
 :func:`params_from_flat` and :func:`flat_from_params` convert between the flat
 10-vector of the least-squares fit and the ``(W, b)`` pairs of the network.
+
+Every model takes the activation g as the keyword ``activation``; the default is
+:data:`mlintro.config.DEFAULT_ACTIVATION`, the lecture's tanh.
 """
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import jax
 import jax.numpy as jnp
+from jax.typing import ArrayLike
+
+from .config import DEFAULT_ACTIVATION, Activation
 
 __all__ = [
     "PARAMETER_NAMES",
@@ -36,15 +42,13 @@ __all__ = [
 Params = list[tuple[jax.Array, jax.Array]]
 """A network's parameters: one ``(weights, bias)`` pair per layer."""
 
-Activation = Callable[[jax.Array], jax.Array]
-
 PARAMETER_NAMES = ("b1", "w10", "w00", "b00", "w11", "w01", "b01", "w12", "w02", "b02")
 """The order of the ten parameters in the flat vector, as in the lecture."""
 
 _N_HIDDEN = 3
 
 
-def _check_flat(pars: jax.Array) -> jax.Array:
+def _check_flat(pars: ArrayLike) -> jax.Array:
     pars = jnp.asarray(pars)
     if pars.shape != (len(PARAMETER_NAMES),):
         raise ValueError(
@@ -54,7 +58,9 @@ def _check_flat(pars: jax.Array) -> jax.Array:
     return pars
 
 
-def scalar_model(x: jax.Array, pars: jax.Array) -> jax.Array:
+def scalar_model(
+    x: ArrayLike, pars: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
+) -> jax.Array:
     """Evaluate the 10-parameter model term by term, as first written.
 
     Parameters
@@ -63,6 +69,8 @@ def scalar_model(x: jax.Array, pars: jax.Array) -> jax.Array:
         Inputs, any shape.
     pars
         The ten parameters in the order of :data:`PARAMETER_NAMES`.
+    activation
+        The activation function g of the three terms.
 
     Examples
     --------
@@ -71,25 +79,28 @@ def scalar_model(x: jax.Array, pars: jax.Array) -> jax.Array:
     Array([1., 1.], dtype=float64)
     """
     b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = _check_flat(pars)
+    x = jnp.asarray(x)
     return (
         b1
-        + w10 * jnp.tanh(w00 * x + b00)
-        + w11 * jnp.tanh(w01 * x + b01)
-        + w12 * jnp.tanh(w02 * x + b02)
+        + w10 * activation(w00 * x + b00)
+        + w11 * activation(w01 * x + b01)
+        + w12 * activation(w02 * x + b02)
     )
 
 
-def _split_flat(pars: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
+def _split_flat(pars: ArrayLike) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
     """Return ``w0, b0, w1, b1`` (three input weights, three biases, three output weights, one)."""
     pars = _check_flat(pars)
     neurons = pars[1:].reshape(_N_HIDDEN, 3)  # rows: (w1i, w0i, b0i)
     return neurons[:, 1], neurons[:, 2], neurons[:, 0], pars[0]
 
 
-def vector_model(x: jax.Array, pars: jax.Array) -> jax.Array:
-    """Evaluate the model with the three tanh terms as one vector.
+def vector_model(
+    x: ArrayLike, pars: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
+) -> jax.Array:
+    """Evaluate the model with the three terms as one vector.
 
-    y = [w10, w11, w12] . tanh([w00, w01, w02] x + [b00, b01, b02]) + b1
+    y = [w10, w11, w12] . g([w00, w01, w02] x + [b00, b01, b02]) + b1
 
     Examples
     --------
@@ -100,17 +111,17 @@ def vector_model(x: jax.Array, pars: jax.Array) -> jax.Array:
     """
     w0, b0, w1, b1 = _split_flat(pars)
     x = jnp.asarray(x)
-    return w1 @ jnp.tanh(jnp.outer(w0, x) + b0[:, None]) + b1
+    return w1 @ activation(jnp.outer(w0, x) + b0[:, None]) + b1
 
 
 def matrix_model(
-    x: jax.Array,
+    x: ArrayLike,
     w0: jax.Array,
     b0: jax.Array,
     w1: jax.Array,
     b1: jax.Array,
     *,
-    activation: Activation = jnp.tanh,
+    activation: Activation = DEFAULT_ACTIVATION,
 ) -> jax.Array:
     """Evaluate y = w1 @ activation(w0 @ x + b0) + b1 for a row of inputs.
 
@@ -140,7 +151,7 @@ def matrix_model(
     return (w1 @ activation(w0 @ x_row + b0[:, None]) + b1[:, None])[0]
 
 
-def params_from_flat(pars: jax.Array) -> Params:
+def params_from_flat(pars: ArrayLike) -> Params:
     """Turn the flat 10-vector into the ``(W, b)`` pairs of a 1-3-1 network.
 
     The network multiplies inputs from the right (``inputs @ W``), so the hidden
@@ -175,9 +186,7 @@ def flat_from_params(params: Params) -> jax.Array:
 
 
 def nn(
-    params: Params,
-    inputs: jax.Array,
-    activation: Activation = jnp.tanh,
+    params: Params, inputs: jax.Array, *, activation: Activation = DEFAULT_ACTIVATION
 ) -> jax.Array:
     """Evaluate a fully connected network, the lecture's ``nn``.
 
@@ -209,7 +218,9 @@ def nn(
     return inputs @ weights + bias
 
 
-def predict(params: Params, x: jax.Array, *, activation: Activation = jnp.tanh) -> jax.Array:
+def predict(
+    params: Params, x: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
+) -> jax.Array:
     """Evaluate a one-input, one-output network on a 1-D array of inputs.
 
     Examples
@@ -218,7 +229,7 @@ def predict(params: Params, x: jax.Array, *, activation: Activation = jnp.tanh) 
     >>> predict(params, jnp.zeros(2))
     Array([0., 0.], dtype=float64)
     """
-    return nn(params, jnp.asarray(x).reshape(-1, 1), activation)[:, 0]
+    return nn(params, jnp.asarray(x).reshape(-1, 1), activation=activation)[:, 0]
 
 
 def init_params(key: jax.Array, layer_sizes: Sequence[int], *, scale: float = 0.1) -> Params:

@@ -6,6 +6,7 @@ labels its axes, and returns the ``Axes`` so a page can add to it.
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -91,7 +92,7 @@ def plot_extrapolation(
     """
     ax = _axes(ax)
     ax.axvspan(*training_range, color="0.85", label="training range")
-    true_style = (
+    true_style: dict[str, Any] = (
         {"linestyle": "--", "linewidth": 2}
         if true_as_line
         else {"marker": "o", "linestyle": "", "markersize": 4}
@@ -356,7 +357,7 @@ def draw_labelled_network(*, ax: Axes | None = None) -> Axes:
     """
     ax = draw_network((1, 3, 1), ax=ax if ax is not None else _axes(None, figsize=(6.5, 4.0)))
     spacing = 1.8  # as in draw_network
-    label_style = {
+    label_style: dict[str, Any] = {
         "ha": "center",
         "va": "center",
         "fontsize": 10,

@@ -8,7 +8,8 @@ so Python is not in the inner loop.
 
 autograd's ``adam`` starts its moment estimates (and their bias correction)
 from zero on every call, so the lecture's optimizer is restarted at every
-epoch. ``reset_each_epoch=True`` (the default) keeps that behaviour;
+epoch. ``reset_each_epoch=True`` (the lecture's setting,
+:data:`mlintro.config.LECTURE`) keeps that behaviour;
 ``reset_each_epoch=False`` is plain Adam, which keeps its momentum across
 epochs. For the lecture's 1-3-1 network it usually needs *more* epochs (about
 320 instead of about 200 over 50 seeds) and sometimes misses the limit of 500.
@@ -20,14 +21,16 @@ memory: plain Adam with ``beta2=0.99`` needs about 90 epochs.
 """
 
 from functools import partial
-from typing import NamedTuple
+from typing import NamedTuple, Unpack
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from jax.typing import ArrayLike
 
-from .models import Activation, Params, nn
+from .config import DEFAULT_ACTIVATION, LECTURE, Activation, SettingChanges, TrainingSettings
+from .models import Params, predict
 
 __all__ = ["Fit", "adam_fit", "mse", "progress_report"]
 
@@ -51,7 +54,9 @@ class Fit(NamedTuple):
     """
 
 
-def mse(params: Params, x: jax.Array, y: jax.Array, activation: Activation = jnp.tanh) -> jax.Array:
+def mse(
+    params: Params, x: ArrayLike, y: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
+) -> jax.Array:
     """Return the mean squared error of the network on 1-D data ``x``, ``y``.
 
     Examples
@@ -60,8 +65,7 @@ def mse(params: Params, x: jax.Array, y: jax.Array, activation: Activation = jnp
     >>> mse(params, jnp.zeros(3), jnp.zeros(3))  # the network predicts 1 everywhere
     Array(1., dtype=float64)
     """
-    prediction = nn(params, x.reshape(-1, 1), activation)[:, 0]
-    return jnp.mean((y - prediction) ** 2)
+    return jnp.mean((jnp.asarray(y) - predict(params, x, activation=activation)) ** 2)
 
 
 @partial(
@@ -86,7 +90,7 @@ def _train(
 
     def adam_step(carry, _):
         params, state = carry
-        updates, state = optimizer.update(loss_gradient(params, x, y, activation), state)
+        updates, state = optimizer.update(loss_gradient(params, x, y, activation=activation), state)
         update_squares = jax.tree.leaves(jax.tree.map(jnp.square, updates))
         rms_update = jnp.sqrt(sum(jnp.sum(u) for u in update_squares) / n_parameters)
         return (optax.apply_updates(params, updates), state), rms_update
@@ -98,7 +102,7 @@ def _train(
         (params, state), rms_updates = jax.lax.scan(
             adam_step, (params, state), length=steps_per_epoch
         )
-        losses = losses.at[i].set(mse(params, x, y, activation))
+        losses = losses.at[i].set(mse(params, x, y, activation=activation))
         return i + 1, params, state, losses, step_lengths.at[i].set(jnp.mean(rms_updates))
 
     def keep_going(carry):
@@ -110,26 +114,21 @@ def _train(
     n_parameters = sum(a.size for a in jax.tree.leaves(params))
     losses = jnp.full(max_epochs, jnp.nan)
     epochs, params, _, losses, step_lengths = jax.lax.while_loop(
-        keep_going, epoch, (0, params, optimizer.init(params), losses, losses)
+        keep_going, epoch, (jnp.asarray(0), params, optimizer.init(params), losses, losses)
     )
     return params, losses, step_lengths, epochs
 
 
 def adam_fit(
     params: Params,
-    x: jax.Array,
-    y: jax.Array,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    step_size: float = 0.01,
-    steps_per_epoch: int = 50,
-    max_epochs: int = 500,
-    tolerance: float = 2e-5,
-    reset_each_epoch: bool = True,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    activation: Activation = jnp.tanh,
+    settings: TrainingSettings = LECTURE,
+    activation: Activation = DEFAULT_ACTIVATION,
     progress: bool = True,
     print_every: int = 100,
+    **changes: Unpack[SettingChanges],
 ) -> Fit:
     """Train a network with Adam until the mean squared error is below ``tolerance``.
 
@@ -139,21 +138,11 @@ def adam_fit(
         Initial parameters, e.g. from :func:`mlintro.models.init_params`.
     x, y
         1-D training inputs and targets.
-    step_size
-        Adam's step size (learning rate).
-    steps_per_epoch
-        Adam steps between two checks of the loss.
-    max_epochs
-        Stop after this many epochs even if the tolerance is not reached.
-    tolerance
-        Stop after the first epoch whose mean squared error is below this.
-    reset_each_epoch
-        Restart Adam's moment estimates every epoch, as the lecture's autograd
-        ``adam`` did (see the module docstring).
-    beta1, beta2
-        Decay rates of Adam's first- and second-moment estimates (optax's ``b1``
-        and ``b2``); the second-moment estimate averages over about
-        ``1 / (1 - beta2)`` steps.
+    settings
+        Step size, steps per epoch, maximum number of epochs, tolerance, whether
+        to restart Adam every epoch (see the module docstring), and Adam's decay
+        rates ``beta1`` and ``beta2`` (the second-moment estimate averages over
+        about ``1 / (1 - beta2)`` steps). The lecture's by default.
     activation
         The hidden layers' activation function.
     progress
@@ -161,6 +150,9 @@ def adam_fit(
         the tolerance was reached (see :func:`progress_report`).
     print_every
         Epochs between two progress lines.
+    **changes
+        Fields of ``settings`` to change for this call, e.g. ``step_size=0.1``
+        or ``max_epochs=3000``.
 
     Returns
     -------
@@ -175,7 +167,14 @@ def adam_fit(
     >>> fit = adam_fit(params, data.X, data.Y, progress=False)
     >>> fit.converged, fit.epochs == len(fit.losses), bool(fit.losses[-1] < 2e-5)
     (True, True, True)
+    >>> adam_fit(params, data.X, data.Y, max_epochs=2, progress=False).epochs
+    2
     """
+    unknown = sorted(set(changes) - set(TrainingSettings._fields))
+    if unknown:
+        raise TypeError(f"unknown settings {unknown}; the settings are {TrainingSettings._fields}")
+    settings = settings._replace(**changes)
+    step_size, steps_per_epoch, max_epochs, tolerance, reset_each_epoch, beta1, beta2 = settings
     if not step_size > 0:
         raise ValueError(f"step_size must be positive, got {step_size}")
     if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
@@ -210,7 +209,9 @@ def adam_fit(
     return fit
 
 
-def progress_report(fit: Fit, *, tolerance: float = 2e-5, print_every: int = 100) -> str:
+def progress_report(
+    fit: Fit, *, tolerance: float = LECTURE.tolerance, print_every: int = 100
+) -> str:
     """Describe a training run as the lecture's loop printed it.
 
     One line every ``print_every`` epochs with the loss after that epoch, then

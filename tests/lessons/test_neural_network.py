@@ -14,11 +14,12 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 from mlintro import analysis, data, explore, least_squares, models, training
+from mlintro.config import LECTURE
 
 SEEDS = range(50)
 X, Y = data.X, data.Y
-TOLERANCE = 2e-5
-STEP_SIZE = 0.01
+TOLERANCE = LECTURE.tolerance
+STEP_SIZE = LECTURE.step_size
 SATURATION_GRID = np.linspace(5.0, 10.0, 51)
 # the page's words for the least-squares basin: input weights of about 0.51, 5.3 and 55
 USUAL_BASIN = np.array([0.51, 5.3, 55.0])

@@ -1,0 +1,129 @@
+import inspect
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jax
+import numpy as np
+import pytest
+from mlintro import config, data, fourier, least_squares, models, training
+from mlintro.config import ACTIVATIONS, DEFAULT_ACTIVATION, LECTURE
+
+# every function of the library that evaluates or fits a network, with its activation
+MODEL_FUNCTIONS = [
+    models.scalar_model,
+    models.vector_model,
+    models.matrix_model,
+    models.nn,
+    models.predict,
+    least_squares.residuals,
+    least_squares.fit,
+    training.mse,
+    training.adam_fit,
+    fourier.fit_activation_expansion,
+    fourier.hidden_layers,
+    fourier.fit_network,
+]
+LIB = Path(__file__).resolve().parents[1] / "lib"
+
+
+def numpy_scalar_model(x, pars, g):
+    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = pars
+    return b1 + w10 * g(w00 * x + b00) + w11 * g(w01 * x + b01) + w12 * g(w02 * x + b02)
+
+
+def numpy_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def test_the_lecture_settings():
+    assert (LECTURE.step_size, LECTURE.steps_per_epoch, LECTURE.max_epochs) == (0.01, 50, 500)
+    assert LECTURE.tolerance == 2e-5 and LECTURE.reset_each_epoch
+    assert (LECTURE.beta1, LECTURE.beta2) == (0.9, 0.999)  # autograd's adam defaults
+    assert set(config.SettingChanges.__annotations__) == set(config.TrainingSettings._fields)
+
+
+@pytest.mark.parametrize("function", MODEL_FUNCTIONS, ids=lambda f: f.__qualname__)
+def test_every_model_function_takes_the_activation_by_keyword_from_the_configuration(function):
+    parameter = inspect.signature(function).parameters["activation"]
+    assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameter.default is DEFAULT_ACTIVATION is ACTIVATIONS[config.DEFAULT_ACTIVATION_NAME]
+
+
+def test_training_defaults_are_the_lecture_settings():
+    signature = inspect.signature(training.adam_fit)
+    assert signature.parameters["settings"].default is LECTURE
+    assert inspect.signature(training.progress_report).parameters["tolerance"].default == (
+        LECTURE.tolerance
+    )
+
+
+def test_least_squares_fits_with_another_activation():
+    sigmoid = ACTIVATIONS["sigmoid"]
+    x0 = least_squares.initial_guess(jax.random.key(0))
+    result = least_squares.fit(x0, data.X, data.Y, activation=sigmoid)
+    # the residuals are those of the sigmoid model, written out independently in NumPy
+    expected = data.Y - numpy_scalar_model(data.X, result.x, numpy_sigmoid)
+    residuals = np.asarray(least_squares.residuals(result.x, data.X, data.Y, activation=sigmoid))
+    scale = np.sum(np.abs(result.x))  # a bound on the size of the summed terms
+    np.testing.assert_allclose(residuals, expected, rtol=0, atol=16 * np.finfo(float).eps * scale)
+    np.testing.assert_allclose(result.cost, 0.5 * np.sum(residuals**2), rtol=1e-12)
+    # it is a fit: far below the cost at the start, and not the tanh model's cost
+    start_cost = 0.5 * np.sum(np.asarray(least_squares.residuals(x0, data.X, data.Y)) ** 2)
+    assert result.cost < 1e-2 * start_cost
+    tanh_residuals = np.asarray(least_squares.residuals(result.x, data.X, data.Y))
+    assert not np.allclose(tanh_residuals, residuals)
+
+
+def test_adam_trains_with_another_activation_and_other_settings():
+    softplus = ACTIVATIONS["softplus"]
+    start = models.init_params(jax.random.key(1), (1, 3, 1))
+    short = LECTURE._replace(max_epochs=3, tolerance=0.0)
+    fit = training.adam_fit(
+        start, data.X, data.Y, settings=short, activation=softplus, progress=False
+    )
+    assert fit.epochs == 3
+    # the reported loss is the softplus network's, and differs from the tanh network's
+    np.testing.assert_allclose(
+        fit.losses[-1], training.mse(fit.params, data.X, data.Y, activation=softplus), rtol=1e-12
+    )
+    assert not np.isclose(fit.losses[-1], training.mse(fit.params, data.X, data.Y))
+    # changing single fields by keyword is the same as passing changed settings
+    same = training.adam_fit(
+        start, data.X, data.Y, max_epochs=3, tolerance=0.0, activation=softplus, progress=False
+    )
+    np.testing.assert_array_equal(same.losses, fit.losses)
+
+
+def test_an_unknown_setting_is_refused():
+    start = models.init_params(jax.random.key(0), (1, 3, 1))
+    with pytest.raises(TypeError, match="learning_rate"):
+        training.adam_fit(start, data.X, data.Y, learning_rate=0.1, progress=False)
+
+
+def test_the_default_activation_is_one_line(tmp_path):
+    # a copy of the package with that one line changed uses sigmoid everywhere by default
+    shutil.copytree(LIB / "mlintro", tmp_path / "mlintro")
+    source = tmp_path / "mlintro" / "config.py"
+    line = 'DEFAULT_ACTIVATION_NAME = "tanh"\n'
+    assert source.read_text().count(line) == 1
+    source.write_text(source.read_text().replace(line, 'DEFAULT_ACTIVATION_NAME = "sigmoid"\n'))
+    check = """
+import inspect, sys, jax, numpy as np
+from mlintro import config, explore, fourier, least_squares, models, training
+assert models.__file__.startswith(sys.argv[1]), models.__file__
+sigmoid = jax.nn.sigmoid
+for f in (models.scalar_model, models.nn, models.predict, least_squares.fit, training.adam_fit,
+          fourier.fit_network):
+    assert inspect.signature(f).parameters["activation"].default is sigmoid, f
+assert explore.Setting().activation == "sigmoid"
+pars = np.linspace(-1.0, 1.0, 10)
+x = np.linspace(0.0, 1.0, 5)
+np.testing.assert_array_equal(
+    models.scalar_model(x, pars), models.scalar_model(x, pars, activation=sigmoid)
+)
+"""
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", check, str(tmp_path)], check=True, cwd=tmp_path, env=env)
