@@ -31,9 +31,9 @@ import numpy as np
 from jax.flatten_util import ravel_pytree
 from jax.typing import ArrayLike
 from scipy.integrate import quad
-from scipy.optimize import least_squares
 
 from .config import DEFAULT_ACTIVATION, Activation
+from .least_squares import solve
 from .models import Params, predict
 
 __all__ = [
@@ -275,14 +275,11 @@ def _nonlinear_fit(
     def residuals(p: jax.Array) -> jax.Array:
         return y - _expansion(x, *unpack(p), activation=activation)
 
-    fun, jac = jax.jit(residuals), jax.jit(jax.jacfwd(residuals))
     constant = np.asarray(start.coefficients[:1]) / 2
     p0 = np.concatenate(
         [constant, start.coefficients[1:], start.frequencies] + [start.offsets] * fit_offsets
     )
-    result = least_squares(
-        lambda p: np.asarray(fun(p)), p0, jac=lambda p: np.asarray(jac(p)), **options
-    )
+    result = solve(residuals, p0, **options)
     return Expansion(*(np.asarray(a) for a in unpack(jnp.asarray(result.x))))
 
 
@@ -523,11 +520,5 @@ def fit_network(
     def residuals(p: jax.Array) -> jax.Array:
         return y - predict(unflatten(p), x, activation=activation)
 
-    fun, jac = jax.jit(residuals), jax.jit(jax.jacfwd(residuals))
-    result = least_squares(
-        lambda p: np.asarray(fun(p)),
-        np.asarray(flat, dtype=np.float64),
-        jac=lambda p: np.asarray(jac(p)),
-        **options,
-    )
+    result = solve(residuals, flat, **options)
     return unflatten(jnp.asarray(result.x))

@@ -3,8 +3,11 @@
 The residuals are written in JAX, so the solver gets an exact Jacobian from
 :func:`jax.jacfwd` instead of finite differences. The model's activation is the
 keyword ``activation`` (default :data:`mlintro.config.DEFAULT_ACTIVATION`).
+:func:`solve` is the same method for any residuals written in JAX; the fits of
+:mod:`mlintro.fourier` use it.
 """
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -18,7 +21,7 @@ from scipy.optimize import least_squares as scipy_least_squares
 from .config import DEFAULT_ACTIVATION, Activation
 from .models import PARAMETER_NAMES, scalar_model
 
-__all__ = ["fit", "initial_guess", "residuals"]
+__all__ = ["fit", "initial_guess", "residuals", "solve"]
 
 
 def residuals(
@@ -92,8 +95,56 @@ def fit(
             f"x0 must hold the 10 parameters {PARAMETER_NAMES}, got shape {start.shape}"
         )
     x, y = jnp.asarray(x, dtype=jnp.float64), jnp.asarray(y, dtype=jnp.float64)
-    residuals = partial(_residuals, x=x, y=y, activation=activation)
-    jacobian = partial(_jacobian, x=x, y=y, activation=activation)
+    return _solve(
+        partial(_residuals, x=x, y=y, activation=activation),
+        partial(_jacobian, x=x, y=y, activation=activation),
+        start,
+        options,
+    )
+
+
+def solve(
+    residuals: Callable[[jax.Array], jax.Array], start: ArrayLike, **options: Any
+) -> OptimizeResult:
+    """Minimise the sum of squares of ``residuals(p)`` over ``p``, from ``start``.
+
+    ``residuals`` maps the flat parameter vector to the vector of residuals and is
+    written in JAX: it is compiled with :func:`jax.jit`, and
+    :func:`scipy.optimize.least_squares` gets its exact Jacobian from
+    :func:`jax.jacfwd`.
+
+    Parameters
+    ----------
+    residuals
+        The residuals as a function of the parameters.
+    start
+        The starting parameters, a 1-D array.
+    **options
+        Passed on to :func:`scipy.optimize.least_squares`.
+
+    Returns
+    -------
+    OptimizeResult
+        scipy's result (``x``, ``cost``, ``status``, ...).
+
+    Examples
+    --------
+    >>> result = solve(lambda p: jnp.array([p[0] - 1.0, 2.0 * (p[1] + 3.0)]), np.zeros(2))
+    >>> np.round(result.x, 8) + 0.0, float(result.cost) < 1e-20
+    (array([ 1., -3.]), True)
+    """
+    return _solve(jax.jit(residuals), jax.jit(jax.jacfwd(residuals)), start, options)
+
+
+def _solve(
+    residuals: Callable[[jax.Array], jax.Array],
+    jacobian: Callable[[jax.Array], jax.Array],
+    start: ArrayLike,
+    options: dict[str, Any],
+) -> OptimizeResult:
     return scipy_least_squares(
-        lambda p: np.asarray(residuals(p)), start, jac=lambda p: np.asarray(jacobian(p)), **options
+        lambda p: np.asarray(residuals(p)),
+        np.asarray(start, dtype=np.float64),
+        jac=lambda p: np.asarray(jacobian(p)),
+        **options,
     )
