@@ -8,7 +8,7 @@ from pathlib import Path
 import jax
 import numpy as np
 import pytest
-from mlintro import config, data, fourier, least_squares, models, training
+from mlintro import config, data, explore, fourier, least_squares, models, plotting, training
 from mlintro.config import ACTIVATIONS, DEFAULT_ACTIVATION, LECTURE
 
 # every function of the library that evaluates or fits a network, with its activation
@@ -50,6 +50,15 @@ def test_every_model_function_takes_the_activation_by_keyword_from_the_configura
     parameter = inspect.signature(function).parameters["activation"]
     assert parameter.kind is inspect.Parameter.KEYWORD_ONLY
     assert parameter.default is DEFAULT_ACTIVATION is ACTIVATIONS[config.DEFAULT_ACTIVATION_NAME]
+
+
+def test_the_figures_and_the_explorer_default_to_the_configured_activation():
+    parameters = inspect.signature(plotting.plot_activation).parameters
+    assert parameters["activation"].default is DEFAULT_ACTIVATION
+    assert parameters["name"].default == config.DEFAULT_ACTIVATION_NAME
+    network_label = inspect.signature(plotting.draw_network).parameters["activation"].default
+    assert network_label == config.DEFAULT_ACTIVATION_NAME == explore.Setting().activation
+    assert explore.Setting().step_size == LECTURE.step_size
 
 
 def test_training_defaults_are_the_lecture_settings():
@@ -112,13 +121,14 @@ def test_the_default_activation_is_one_line(tmp_path):
     source.write_text(source.read_text().replace(line, 'DEFAULT_ACTIVATION_NAME = "sigmoid"\n'))
     check = """
 import inspect, sys, jax, numpy as np
-from mlintro import config, explore, fourier, least_squares, models, training
+from mlintro import config, explore, fourier, least_squares, models, plotting, training
 assert models.__file__.startswith(sys.argv[1]), models.__file__
 sigmoid = jax.nn.sigmoid
 for f in (models.scalar_model, models.nn, models.predict, least_squares.fit, training.adam_fit,
           fourier.fit_network):
     assert inspect.signature(f).parameters["activation"].default is sigmoid, f
 assert explore.Setting().activation == "sigmoid"
+assert inspect.signature(plotting.plot_activation).parameters["activation"].default is sigmoid
 pars = np.linspace(-1.0, 1.0, 10)
 x = np.linspace(0.0, 1.0, 5)
 np.testing.assert_array_equal(

@@ -5,13 +5,15 @@ labels its axes, and returns the ``Axes`` so a page can add to it.
 """
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
+from .config import DEFAULT_ACTIVATION, DEFAULT_ACTIVATION_NAME, Activation
 from .models import PARAMETER_NAMES
 
 __all__ = [
@@ -107,13 +109,15 @@ def plot_extrapolation(
 
 
 def plot_activation(
-    activation: Callable[[np.ndarray], np.ndarray] = np.tanh,
+    activation: Activation = DEFAULT_ACTIVATION,
     *,
-    name: str = "tanh",
+    name: str = DEFAULT_ACTIVATION_NAME,
     x_range: tuple[float, float] = (-5.0, 5.0),
     ax: Axes | None = None,
 ) -> Axes:
     """Plot an activation function, with its limits at large ``|x|`` dashed.
+
+    By default the library's activation (:data:`mlintro.config.DEFAULT_ACTIVATION`).
 
     Examples
     --------
@@ -124,7 +128,7 @@ def plot_activation(
     """
     ax = _axes(ax)
     x = np.linspace(*x_range, 201)
-    y = activation(x)
+    y = np.asarray(activation(jnp.asarray(x)))
     ax.plot(x, y, linewidth=2, label=name)
     for limit in (y[0], y[-1]):
         ax.axhline(limit, color="0.4", linestyle="--", linewidth=1)
@@ -184,7 +188,7 @@ def plot_parameters(
 def draw_network(
     layer_sizes: Sequence[int],
     *,
-    activation: str = "tanh",
+    activation: str = DEFAULT_ACTIVATION_NAME,
     ax: Axes | None = None,
 ) -> Axes:
     """Draw a fully connected network from its layer sizes.
