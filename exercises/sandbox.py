@@ -6,13 +6,16 @@ and returns a :class:`SandboxResult` once the command has ended or was killed.
 
 Inside the sandbox the command sees:
 
-- the system read-only (``--ro-bind / /``), with these folders replaced by empty ones:
-  the project (the top folder that holds it, e.g. ``/work`` for ``/work/main``),
-  ``/root``, ``/home``, the caller's home, the host's ``/tmp`` and ``/var/tmp``, ``/run``,
-  ``/mnt``, ``/media``, ``/srv`` and any ``hide`` folders of the caller (e.g. the
-  grading output). Only the project's virtual environment and ``lib/`` (read-only), the
-  Python installation the environment was made from, ``read_only`` paths and
-  ``workdir`` (read-write) are mounted back;
+- only what it needs to run, read-only: the system's programs, libraries and settings
+  (``SYSTEM_PATHS``: ``/usr``, ``/etc``, ``/sys`` and the ``/bin``, ``/lib``... links or
+  folders), the project's virtual environment and ``lib/``, the Python installation the
+  environment was made from, and the caller's ``read_only`` paths; ``workdir`` is
+  mounted read-write. Nothing else of the host exists inside: not the project (its
+  masters, judge and tests), not other checkouts of it anywhere on the machine, not
+  ``/root``, ``/home``, ``/tmp``, ``/var``, ``/run``, ``/mnt``, ``/srv`` or ``/opt``. (A
+  list of folders to hide would miss whatever the list does not name, such as another
+  copy of the course.) The sandbox's own root is an empty, read-only folder. A ``hide``
+  path of the caller inside a visible one is covered by an empty folder;
 - its own ``/tmp`` and ``/dev/shm`` (in memory, size-limited), its own ``/proc`` and a
   minimal ``/dev``;
 - no network (a new, empty network namespace), its own PID, IPC and UTS namespaces:
@@ -82,12 +85,9 @@ SHM_MB = 64
 #: kept in the machine's memory, outside the address-space limit; big files belong in
 #: the workdir.
 TMP_MB = 1024
-#: top-level folders never hidden, even when the project lives under one of them.
-SYSTEM_FOLDERS = frozenset(
-    {"bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "nix", "opt", "proc", "sbin", "snap"}
-    | {"sys", "usr", "var"}
-)
-HIDDEN_FOLDERS = ("/root", "/home", "/tmp", "/var/tmp", "/run", "/mnt", "/media", "/srv")
+#: host paths visible (read-only) inside every sandbox: the system, without its data
+#: folders; links among them (``/bin`` -> ``usr/bin`` on a merged-usr system) stay links.
+SYSTEM_PATHS = ("/usr", "/etc", "/sys", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 MEMORY_ERRORS = re.compile(
     r"\bMemoryError\b|std::bad_alloc|Cannot allocate memory|[Oo]ut of memory|"
     r"Unable to allocate|RESOURCE_EXHAUSTED"
@@ -163,9 +163,10 @@ def run(
     env : mapping of str to str, optional
         Variables added to (or replacing) the sandbox's minimal environment.
     hide : sequence of Path, optional
-        More host folders to replace with empty ones (for example the grading output).
+        Host folders that must stay out of sight (for example the grading output): they
+        are invisible anyway unless inside a visible path, where an empty folder covers them.
     read_only : sequence of Path, optional
-        Host paths to mount back read-only, even inside hidden folders.
+        More host paths to make visible, read-only.
 
     Returns
     -------
@@ -297,28 +298,6 @@ def _drop_to_sandbox_user() -> list[str]:
     ]
 
 
-def _hidden_folders(hide: Sequence[Path]) -> list[Path]:
-    """Return the existing host folders replaced by empty ones, outermost first."""
-    top = Path(*ROOT.parts[:2])
-    candidates = [ROOT, *map(Path, HIDDEN_FOLDERS), *map(Path, hide)]
-    try:
-        candidates.append(Path.home())
-    except (KeyError, RuntimeError):  # no HOME and no passwd entry: nothing more to hide
-        pass
-    if top.name not in SYSTEM_FOLDERS:
-        candidates.append(top)
-    folders = set()
-    for path in candidates:
-        path = Path(os.path.realpath(path))
-        if path != Path("/") and path.is_dir():
-            folders.add(path)
-    # a folder inside another hidden one is hidden already
-    return sorted(
-        (path for path in folders if not any(other in path.parents for other in folders)),
-        key=lambda path: (len(path.parts), str(path)),
-    )
-
-
 def _bwrap_command(
     argv: list[str],
     *,
@@ -329,15 +308,17 @@ def _bwrap_command(
     read_only: list[Path],
 ) -> list[str]:
     """Build the full bwrap command line."""
-    hidden = _hidden_folders(hide)
     tmp_bytes = min(memory_mb, TMP_MB) << 20
-    command = [*_namespace_flags(), "--ro-bind", "/", "/"]
-    for folder in hidden:
-        size = ["--size", str(tmp_bytes)] if folder == Path("/tmp") else []
-        command += ["--perms", "1777" if size else "0755", *size, "--tmpfs", str(folder)]
-    if Path("/tmp") not in hidden:
-        command += ["--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
-        hidden.append(Path("/tmp"))
+    command = list(_namespace_flags())
+    host_mounts: list[Path] = []  # host folders bound read-only: their subfolders exist
+    for name in SYSTEM_PATHS:
+        path = Path(name)
+        if path.is_symlink():
+            command += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            command += ["--ro-bind", str(path), str(path)]
+            host_mounts.append(path)
+    command += ["--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
     exposed = [
         ROOT / ".venv",
         ROOT / "lib",
@@ -346,20 +327,25 @@ def _bwrap_command(
         Path(sys.executable).resolve().parent.parent,
         *read_only,
     ]
-    mounted: list[Path] = []
-    for path in sorted({Path(os.path.realpath(p)) for p in exposed}, key=lambda p: len(p.parts)):
-        if not path.exists() or not any(h == path or h in path.parents for h in hidden):
-            continue  # missing, or visible (read-only) already
-        if any(m == path or m in path.parents for m in mounted):
-            continue
-        command += _mount_point_parents(path, hidden)
+    visible = sorted(
+        {Path(os.path.realpath(p)) for p in exposed if Path(p).exists()},
+        key=lambda p: (len(p.parts), str(p)),
+    )
+    for path in visible:
+        if any(m == path or m in path.parents for m in host_mounts):
+            continue  # inside a folder bound already
+        command += _mount_point_parents(path, host_mounts)
         command += ["--ro-bind", str(path), str(path)]
-        mounted.append(path)
-    command += _mount_point_parents(workdir, hidden)
+        host_mounts.append(path)
+    for path in sorted({Path(os.path.realpath(p)) for p in hide}, key=lambda p: len(p.parts)):
+        if path.is_dir() and any(m == path or m in path.parents for m in host_mounts):
+            command += ["--perms", "0755", "--tmpfs", str(path)]
+    command += _mount_point_parents(workdir, host_mounts)
     command += ["--bind", str(workdir), str(workdir)]
     command += ["--proc", "/proc", "--dev", "/dev"]
     command += ["--perms", "1777", "--size", str(SHM_MB << 20), "--tmpfs", "/dev/shm"]
-    command += ["--remount-ro", "/dev", "--chdir", str(workdir), "--clearenv"]
+    command += ["--remount-ro", "/dev", "--remount-ro", "/", "--chdir", str(workdir)]
+    command += ["--clearenv"]
     variables = {
         "PATH": os.pathsep.join(
             [str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]
@@ -385,16 +371,17 @@ def _bwrap_command(
     return command
 
 
-def _mount_point_parents(path: Path, hidden: Sequence[Path]) -> list[str]:
-    """Create the parents of a mount point inside an empty folder, readable by all.
+def _mount_point_parents(path: Path, host_mounts: Sequence[Path]) -> list[str]:
+    """Create the parents of a mount point in the sandbox's own folders, readable by all.
 
     bwrap would create them itself, but as 0700 directories of the user running it,
-    which ``nobody`` cannot enter.
+    which ``nobody`` cannot enter. Parents inside a bound host folder exist already.
     """
     options = []
     for parent in reversed(path.parents):
-        if any(folder in parent.parents for folder in hidden):
-            options += ["--perms", "0755", "--dir", str(parent)]
+        if parent == Path("/") or any(m == parent or m in parent.parents for m in host_mounts):
+            continue
+        options += ["--perms", "0755", "--dir", str(parent)]
     return options
 
 

@@ -392,6 +392,43 @@ def test_solutions_the_project_and_host_folders_are_hidden(marker, workdir):
         assert report["uid"] == sandbox.SANDBOX_UID
 
 
+def test_other_copies_of_the_course_anywhere_on_the_machine_are_invisible(marker, workdir):
+    # CI grades in a fresh clone while the developer's checkout, with the same judge, lies
+    # elsewhere; an instructor may keep copies in /opt, /srv or beside the project. Only
+    # what the sandbox lists is visible, wherever the rest lives.
+    places = [Path("/opt"), Path("/srv"), ROOT.parent, Path("/var/lib")]
+    copies = [place / f"{marker}-copy" / "exercises" / "judge.py" for place in places]
+    made = []
+    try:
+        for copy in copies:
+            try:
+                copy.parent.mkdir(parents=True)
+            except OSError:
+                continue  # a place this user cannot write to needs no test
+            copy.write_text("SECRET-REFERENCE = factorial(h) * 2**h")
+            made.append(copy)
+        assert made, "no place to put a copy"
+        result = run_script(
+            f"""
+            import glob
+            for copy in {[str(c) for c in made]!r}:
+                print(copy, "READ" if glob.glob(copy) else "absent")
+            # nor does listing the folders that hold them show the copies
+            found = [p for p in {[str(p) for p in places]!r} for p in glob.glob(p + "/*-copy")]
+            print("scan", found)
+            """,
+            marker,
+            workdir,
+            timeout=60,
+        )
+    finally:
+        for copy in made:
+            shutil.rmtree(copy.parent.parent)
+    assert result.status == "ok", result.output
+    assert "READ" not in result.output and "absent" in result.output
+    assert "scan []" in result.output, result.output
+
+
 def test_the_command_has_no_privileges_and_cannot_gain_any(marker, workdir):
     result = run_script(
         """
@@ -534,8 +571,8 @@ def test_there_is_no_network(marker, workdir):
 
 
 def test_mount_and_namespace_tricks_do_not_reveal_or_change_the_host(marker, workdir):
-    # the empty folders that hide the project, and what is mounted back inside them
-    covers = " ".join(str(folder) for folder in sandbox._hidden_folders([]))
+    # unmounting what is visible must not reveal what lies beneath it on the host
+    covers = " ".join([str(ROOT / "lib"), str(ROOT / ".venv"), "/usr", "/tmp"])
     script = f"""
         import subprocess
         for tricks in [
