@@ -31,6 +31,7 @@ import multiprocessing
 import re
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,21 +58,27 @@ class _Links(html.parser.HTMLParser):
             self.hrefs.append(href)
 
 
-def launch_paths(html_dir: Path) -> dict[str, list[str]]:
-    """Repository paths opened by the Binder links of the site -> pages that link them."""
-    found: dict[str, list[str]] = {}
+def site_links(html_dir: Path) -> Iterator[tuple[str, str]]:
+    """Every link of the built site's pages, as (page relative to the site, href)."""
     for page in sorted(html_dir.rglob("*.html")):
-        if "_static" in page.parts or "_sources" in page.parts:
+        if {"_static", "_sources"} & set(page.relative_to(html_dir).parts):
             continue
         parser = _Links()
         parser.feed(page.read_text(encoding="utf-8"))
         for href in parser.hrefs:
-            parts = urlsplit(href)
-            if not parts.netloc.endswith("mybinder.org") or not parts.path.startswith("/v2/"):
-                continue  # not a launch link (e.g. prose linking to mybinder.org)
-            urlpath = parse_qs(parts.query).get("urlpath", [""])[0]
-            path = re.sub(r"^(lab/tree|tree|notebooks)/", "", urlpath)
-            found.setdefault(path, []).append(page.relative_to(html_dir).as_posix())
+            yield page.relative_to(html_dir).as_posix(), href
+
+
+def launch_paths(html_dir: Path) -> dict[str, list[str]]:
+    """Repository paths opened by the Binder links of the site -> pages that link them."""
+    found: dict[str, list[str]] = {}
+    for page, href in site_links(html_dir):
+        parts = urlsplit(href)
+        if not parts.netloc.endswith("mybinder.org") or not parts.path.startswith("/v2/"):
+            continue  # not a launch link (e.g. prose linking to mybinder.org)
+        urlpath = parse_qs(parts.query).get("urlpath", [""])[0]
+        path = re.sub(r"^(lab/tree|tree|notebooks)/", "", urlpath)
+        found.setdefault(path, []).append(page)
     return found
 
 

@@ -29,7 +29,6 @@ reach GitHub, or show the notebook in Colab's interface.
 from __future__ import annotations
 
 import argparse
-import html.parser
 import json
 import os
 import shutil
@@ -47,6 +46,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from binder_sim import site_links  # noqa: E402
 from pair_notebooks import colab_pins  # noqa: E402
 
 # On Colab the kernel has imported the package google.colab (the set-up cell tests for it, and
@@ -79,29 +79,13 @@ PASS_ENV_PREFIXES = (
 )
 
 
-class _Links(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
-
-
 def colab_links(html_dir: Path) -> dict[str, list[str]]:
     """Colab launch links of the site (`/github/...` links) -> the pages that carry them."""
     found: dict[str, list[str]] = {}
-    for page in sorted(html_dir.rglob("*.html")):
-        if {"_static", "_sources"} & set(page.relative_to(html_dir).parts):
-            continue
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for href in parser.hrefs:
-            parts = urlsplit(href)
-            if parts.netloc == "colab.research.google.com" and parts.path.startswith("/github/"):
-                found.setdefault(href, []).append(page.relative_to(html_dir).as_posix())
+    for page, href in site_links(html_dir):
+        parts = urlsplit(href)
+        if parts.netloc == "colab.research.google.com" and parts.path.startswith("/github/"):
+            found.setdefault(href, []).append(page)
     return found
 
 
