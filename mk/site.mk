@@ -50,7 +50,8 @@ binder-sim: $(STAMP)
 	$(PYTHON) -m venv $(BINDER_VENV)
 	$(BINDER_VENV)/bin/python -m pip install --quiet --upgrade pip
 	cd $(BINDER_TREE) && $(CURDIR)/$(BINDER_VENV)/bin/python -m pip install --quiet -r requirements.txt
-	$(BINDER_VENV)/bin/python scripts/binder_sim.py --html _build/html --repo $(BINDER_TREE)
+	MPLCONFIGDIR=$(CURDIR)/$(BINDER_VENV)/mplconfig \
+	  $(BINDER_VENV)/bin/python scripts/binder_sim.py --html _build/html --repo $(BINDER_TREE)
 
 site-check: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest -m built_site tests/site

@@ -161,6 +161,8 @@ def kernel_environment(venv: Path, gitconfig: Path) -> dict[str, str]:
         "GIT_CONFIG_GLOBAL": str(gitconfig),
         "GIT_CONFIG_NOSYSTEM": "1",
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        # matplotlib's font cache of its own, not the developer's ~/.cache/matplotlib
+        "MPLCONFIGDIR": str(venv / "mplconfig"),
     }
     env.update({k: v for k, v in os.environ.items() if k.startswith(PASS_ENV_PREFIXES)})
     return env
