@@ -24,6 +24,8 @@ include $(sort $(wildcard mk/*.mk))
 # second time on the oldest kernels this CPU can be asked for: NumPy's SIMD dispatch narrowed
 # to its baseline and XLA's generated code capped at SSE4.2 (NEON on arm64). A tolerance that
 # only holds for one machine's vector kernels fails here, as it would on another CPU.
+# pytest on both cores; a test file stays on one worker, with its module-scoped fits
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 NUMERIC_TESTS ?= lib $(filter-out $(NON_NUMERIC_TESTS),$(wildcard tests/test_*.py)) $(wildcard tests/lessons)
 # tests of the tooling (grading, sandbox, the book build), not of numbers
 NON_NUMERIC_TESTS := $(wildcard tests/test_exercises*.py tests/test_sandbox*.py tests/test_book_build.py tests/test_publish*.py tests/test_judge*.py tests/test_cheat*.py)
@@ -60,15 +62,15 @@ lint: $(STAMP)
 	$(BIN)/mypy lib/mlintro
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not built_site"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not built_site"
 
 numeric-tests: $(STAMP)
-	$(BIN)/python -m pytest $(NUMERIC_TESTS)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(NUMERIC_TESTS)
 	$(MAKE) numeric-tests-narrowed
 
 numeric-tests-narrowed: $(STAMP)
 	@$(NARROWED_CPU) $(BIN)/python -c 'import os; from numpy._core._multiarray_umath import __cpu_dispatch__ as d, __cpu_features__ as f; print("narrowed CPU: NumPy dispatches to", [x for x in d if f[x]] or "its baseline only", "|", os.environ["XLA_FLAGS"])'
-	$(NARROWED_CPU) $(BIN)/python -m pytest -p no:cacheprovider $(NUMERIC_TESTS)
+	$(NARROWED_CPU) $(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_PARALLEL) $(NUMERIC_TESTS)
 
 site-pytest: $(STAMP)
 	$(BIN)/python -m pytest -m built_site tests
