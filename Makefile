@@ -26,17 +26,18 @@ include $(sort $(wildcard mk/*.mk))
 # only holds for one machine's vector kernels fails here, as it would on another CPU.
 # pytest on both cores; a test file stays on one worker, with its module-scoped fits
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
-NUMERIC_TESTS ?= lib $(filter-out $(NON_NUMERIC_TESTS),$(wildcard tests/test_*.py)) $(wildcard tests/lessons)
-# tests of the tooling (grading, sandbox, the book build), not of numbers
-NON_NUMERIC_TESTS := $(wildcard tests/test_exercises*.py tests/test_sandbox*.py tests/test_book_build.py tests/test_publish*.py tests/test_judge*.py tests/test_cheat*.py)
+# lib's doctests, tests/unit (one file per lib module) and tests/lessons (each page's claims over
+# many seeds); tests/exercises (grading, sandbox) and tests/site test tooling, not numbers.
+NUMERIC_TESTS := lib tests/unit tests/lessons
 NARROWED_CPU = NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python -c 'from numpy._core._multiarray_umath import __cpu_dispatch__ as d, __cpu_features__ as f; print(" ".join(x for x in d if f.get(x)))')" \
   XLA_FLAGS="--xla_cpu_max_isa=$$(case $$(uname -m) in aarch64|arm64) echo NEON;; *) echo SSE4_2;; esac)"
 
-.PHONY: help env book test lint unit numeric-tests numeric-tests-narrowed site-pytest bench clean
+.PHONY: help env book test check lint unit numeric-tests numeric-tests-narrowed site-pytest bench clean
 
 help:
 	@echo "make book   build the executed site into _build/html"
 	@echo "make test   lint, unit and doctests, seed-robustness tests, book build, site tests"
+	@echo "make check  the edit-test loop (under a minute): lint, types, lib's doctests, tests/unit"
 	@echo "make numeric-tests  the numeric tests, then again on narrowed SIMD and a capped XLA ISA"
 	@echo "make bench  time training against the lecture's autograd code"
 	@echo "make clean  remove the build and the execution cache"
@@ -60,6 +61,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy lib/mlintro
+
+# No book, no exercise build, no sandbox: what an edit to lib/ needs checked before a commit.
+check: lint
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) lib tests/unit
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not built_site"

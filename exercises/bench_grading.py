@@ -3,7 +3,7 @@
 Each timing runs ``exercises/grade.py`` as an instructor would (for every submission a
 fresh sandboxed process that imports JAX and runs the notebook, then the judge in the
 grading process, which retrains from the student's seeds) on reference submissions made
-by ``tests/submissions/make_submissions.py``. Needs ``make exercises`` and bubblewrap.
+by ``tests/exercises/submissions/make_submissions.py``. Needs ``make exercises`` and bubblewrap.
 
 Usage: ``python exercises/bench_grading.py [--count 40] [--workers 2]``
 """
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _submissions_module():
-    path = ROOT / "tests" / "submissions" / "make_submissions.py"
+    path = ROOT / "tests" / "exercises" / "submissions" / "make_submissions.py"
     spec = importlib.util.spec_from_file_location("make_submissions", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -18,7 +18,7 @@ For every master ``exercises/<name>/<name>.md`` this script
    ``_build/exercises/<name>-autograder.zip`` (for Gradescope).
 
 The student notebooks are committed, like the paired lesson notebooks in ``book/``:
-Binder and Colab open notebooks from the repository. ``tests/test_exercises.py`` checks
+Binder and Colab open notebooks from the repository. ``tests/exercises/test_exercises.py`` checks
 that a rebuild reproduces them. Everything else written here is build output, git-ignored.
 
 Usage: ``python exercises/build.py [--no-run-tests] [NAME ...]`` (all masters by default;

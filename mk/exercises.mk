@@ -12,7 +12,7 @@ EX_LIB := $(sort $(wildcard lib/mlintro/*.py))
 GRADE_WORKERS ?=
 
 BOOK_DEPS += exercises
-# the grading tests in `make unit` (tests/test_exercises.py) use the built zips and notebooks
+# the grading tests in `make unit` (tests/exercises/test_exercises.py) use the built zips and notebooks
 unit: exercises
 
 .PHONY: exercises grade bench-grading sandbox

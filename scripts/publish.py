@@ -25,7 +25,7 @@ What counts as a secret (`secret_markers`) is read from the private files themse
   the lines of its reference solutions (inside `# BEGIN SOLUTION` ... `# END SOLUTION`, lines
   ending in `# SOLUTION`, Markdown answer cells) and of its hidden tests (`# HIDDEN` cells);
 - the lines of every other private file of the exercises (the judge, its reference code) and
-  of the prepared submissions (`tests/submissions/`), minus lines that the other published
+  of the prepared submissions (`tests/exercises/submissions/`), minus lines that the other published
   files (lessons, `lib/`) also hold;
 - minus, for all of these, the lines the masters' public parts hold (prompts, public checks),
   which reach students by design;
@@ -119,7 +119,7 @@ MIN_MARKER_CHARS = 20
 LONG_MARKER_CHARS = 40
 #: Private files whose lines are markers (besides the masters): the exercises' own code and
 #: documents, and the prepared submissions.
-PRIVATE_SOURCES: tuple[str, ...] = ("exercises", "tests/submissions")
+PRIVATE_SOURCES: tuple[str, ...] = ("exercises", "tests/exercises/submissions")
 TEXT_SUFFIXES = {".py", ".md", ".txt", ".json", ".yml", ".yaml", ".toml", ".cfg", ".ipynb"}
 _BORING_LINE = re.compile(r"^(import |from \S+ import |#|@|\"\"\"|'''|[\W_]*$)")
 

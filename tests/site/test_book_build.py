@@ -18,7 +18,7 @@ import pytest
 import yaml
 from mlintro import data
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLAGS = ["--all", "-W", "-n", "--keep-going"]  # as in the Makefile's JB_FLAGS
 ERROR_MESSAGE = "injected failure for test_book_build"
 BROKEN_LABEL = "no-such-label-for-test-book-build"

@@ -26,7 +26,7 @@ MODEL_FUNCTIONS = [
     fourier.hidden_layers,
     fourier.fit_network,
 ]
-LIB = Path(__file__).resolve().parents[1] / "lib"
+LIB = Path(__file__).resolve().parents[2] / "lib"
 
 
 def numpy_scalar_model(x, pars, g):

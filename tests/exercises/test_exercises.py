@@ -1,7 +1,7 @@
 """The autograded exercises: grading of prepared submissions, cheats, leaks, seeds, Gradescope.
 
 One ``exercises/grade.py`` run (2 workers) grades every prepared submission of
-``tests/submissions/make_submissions.py`` (wrong answers, valid answers in other styles,
+``tests/exercises/submissions/make_submissions.py`` (wrong answers, valid answers in other styles,
 cheating submissions, bad files) and the blank student notebooks; the tests below read its
 gradebook. A few of the same submissions are graded again the way Gradescope runs the
 autograder zip, and must get the same scores. The judge's checks are also run in this
@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 from mlintro import analysis, data, least_squares, models, training
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "_build" / "exercises"
 STUDENT = ROOT / "exercises" / "student"
 NAMES = ("reinitialization", "nonuniqueness")
@@ -39,7 +39,7 @@ TIMEOUT = 45  # seconds per submission in the tests (the infinite loop waits thi
 WORKERS = ("--workers", "2", "--timeout", str(TIMEOUT))
 
 _spec = importlib.util.spec_from_file_location(
-    "make_submissions", ROOT / "tests" / "submissions" / "make_submissions.py"
+    "make_submissions", ROOT / "tests" / "exercises" / "submissions" / "make_submissions.py"
 )
 subs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(subs)

@@ -3,7 +3,7 @@
 Each hostile program runs through ``sandbox.run`` as a small Python script and must end
 with a clear status and leave nothing behind: no process whose command line carries the
 test's unique marker, and no file outside its workdir. The same attacks as notebooks,
-through the real grading path, are in tests/hostile/.
+through the real grading path, are in tests/exercises/hostile/.
 """
 
 import csv
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MASTER = ROOT / "exercises" / "reinitialization" / "reinitialization.md"
 KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl system calls
 
@@ -712,7 +712,7 @@ def _run_as_nobody(python: str, workdir: Path, marker: str) -> None:
 # ---- hostile notebooks through the real grading path (exercises/grade.py) -------------------
 
 _hostile_spec = importlib.util.spec_from_file_location(
-    "make_hostile", ROOT / "tests" / "hostile" / "make_hostile.py"
+    "make_hostile", ROOT / "tests" / "exercises" / "hostile" / "make_hostile.py"
 )
 make_hostile = importlib.util.module_from_spec(_hostile_spec)
 _hostile_spec.loader.exec_module(make_hostile)

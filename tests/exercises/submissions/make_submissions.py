@@ -13,7 +13,7 @@ styles than the solution (full marks), cheating submissions (one per attack on t
 grading, each on blank or wrong answers, so that any point they get is a point stolen),
 and bad files. ``CHEATS`` names the cheating ones.
 
-Usage: ``python tests/submissions/make_submissions.py OUT`` (after ``make exercises``).
+Usage: ``python tests/exercises/submissions/make_submissions.py OUT`` (after ``make exercises``).
 """
 
 import copy
@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ANSWER_TAG = "otter_answer_cell"
 
 Edit = Callable[[list[str]], list[str] | None]
@@ -751,7 +751,7 @@ def write_blank(out: Path) -> dict[str, Path]:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python tests/submissions/make_submissions.py OUT")
+        sys.exit("usage: python tests/exercises/submissions/make_submissions.py OUT")
     for path in write_all(Path(sys.argv[1])).values():
         print(path)
     for path in write_blank(Path(sys.argv[1])).values():

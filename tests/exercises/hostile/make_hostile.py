@@ -4,7 +4,7 @@ Each is the blank student notebook of re-initialization with one hostile code ce
 inserted after its imports. They attack the machine, not the score: a blank notebook scores
 zero anyway, and the grading tests check that each gets one row with a clear status and
 leaves nothing behind (no process still running, no file outside its temporary folder).
-Attacks on the score (cheats that try to get marks) are in ``tests/submissions``.
+Attacks on the score (cheats that try to get marks) are in ``tests/exercises/submissions``.
 
 Every cell is a template: ``{marker}`` (a string unique to the test run, put in every file
 name and process command line the attack makes, so the test can look for them),
@@ -16,7 +16,7 @@ importing it runs nothing.
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 BASE = ROOT / "exercises" / "student" / "reinitialization.ipynb"
 
 # name -> (hostile cell, status the grading row must have)
