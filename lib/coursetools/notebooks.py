@@ -20,6 +20,7 @@ import yaml
 __all__ = [
     "clear_outputs",
     "is_notebook",
+    "notebook_pages",
     "notebook_text",
     "number_cells",
     "read_page",
@@ -59,6 +60,28 @@ def is_notebook(source: Path) -> bool:
         return False
     header = yaml.safe_load(text.split("---", 2)[1]) or {}
     return isinstance(header, dict) and "kernelspec" in header
+
+
+def notebook_pages(folder: Path) -> list[Path]:
+    """Return the MyST Markdown notebook pages of a folder (not its subfolders), sorted.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder of pages, e.g. ``book/``.
+
+    Returns
+    -------
+    list of Path
+        Its ``.md`` files with a kernelspec (`is_notebook`); prose pages are left out.
+
+    Examples
+    --------
+    >>> from coursetools.project import ROOT
+    >>> [md.name for md in notebook_pages(ROOT / "book")][:1]
+    ['extrapolation.md']
+    """
+    return sorted(md for md in folder.glob("*.md") if is_notebook(md))
 
 
 def read_page(md: Path) -> nbformat.NotebookNode:
