@@ -1,40 +1,36 @@
 """The `.ipynb` paired with each lesson page is in sync with its MyST Markdown source.
 
 Runs in the unit tests (no build needed): the launch buttons open `book/<page>.ipynb`, so a
-page edited without re-running `python scripts/pair_notebooks.py` must fail here.
+page edited without re-running `course-pair` (`make pair-notebooks`) must fail here.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
+from coursetools import colab, pairing
+from coursetools.notebooks import is_notebook, notebook_pages, notebook_text
+from coursetools.project import ROOT, repository
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("pair_notebooks", ROOT / "scripts/pair_notebooks.py")
-assert _spec is not None and _spec.loader is not None
-pair = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(pair)
+PAGES = notebook_pages(ROOT / "book")
 
 
-@pytest.mark.parametrize("md", pair.lesson_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("md", PAGES, ids=lambda p: p.name)
 def test_pair_is_in_sync(md):
-    assert pair.out_of_sync(md) is None, "run: python scripts/pair_notebooks.py"
+    assert pairing.out_of_sync(md) is None, "run: course-pair"
 
 
-@pytest.mark.parametrize("md", pair.lesson_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("md", PAGES, ids=lambda p: p.name)
 def test_pair_matches_the_page_cell_by_cell(md):
-    """Independent of the script's own comparison: jupytext's cells, in order, no outputs."""
-    import jupytext
-
+    """Independent of the pairing's own comparison: jupytext's cells, in order, no outputs."""
     page = jupytext.read(md, fmt="md:myst")
     nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
     nbformat.validate(nb)
     setup, *cells = nb.cells
-    assert pair.SETUP_TAG in setup.metadata.get("tags", [])
+    assert colab.SETUP_TAG in setup.metadata.get("tags", [])
     assert len(cells) == len(page.cells)
     for got, want in zip(cells, page.cells, strict=True):
         assert got.cell_type == want.cell_type
@@ -46,18 +42,18 @@ def test_pair_matches_the_page_cell_by_cell(md):
 
 
 def test_no_orphan_notebooks():
-    assert pair.orphans() == []
+    assert pairing.orphans(ROOT / "book") == []
 
 
 def test_every_lesson_in_the_toc_has_a_pair():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    pages = {md.stem for md in pair.lesson_pages()}
+    pages = {md.stem for md in PAGES}
     for md in (ROOT / "book").glob("*.md"):
-        if f"book/{md.stem}" in toc and pair.is_notebook_page(md):
+        if f"book/{md.stem}" in toc and is_notebook(md):
             assert md.stem in pages and md.with_suffix(".ipynb").exists(), md
 
 
-def test_the_check_catches_an_edit(tmp_path, monkeypatch):
+def test_the_check_catches_an_edit(tmp_path):
     """The sync check fails after an edit to the page, and passes again after re-pairing."""
     book = tmp_path / "book"
     book.mkdir()
@@ -70,17 +66,18 @@ def test_the_check_catches_an_edit(tmp_path, monkeypatch):
     )
     for name in ("_config.yml", "pyproject.toml", "requirements.txt"):  # the set-up cell's sources
         shutil.copy(ROOT / name, tmp_path / name)
-    monkeypatch.setattr(pair, "ROOT", tmp_path)
-    monkeypatch.setattr(pair, "BOOK", book)
-    assert pair.out_of_sync(md) is not None  # no pair yet
-    assert pair.main([]) == 0
-    assert pair.out_of_sync(md) is None
-    assert pair.main(["--check"]) == 0
+    assert pairing.out_of_sync(md, root=tmp_path) is not None  # no pair yet
+    assert pairing.main([], root=tmp_path) == 0
+    assert pairing.out_of_sync(md, root=tmp_path) is None
+    assert pairing.main(["--check"], root=tmp_path) == 0
     md.write_text(md.read_text(encoding="utf-8").replace("x = 1", "x = 2"), encoding="utf-8")
-    assert "cell 2 differs in source" in pair.out_of_sync(md)
-    assert pair.main(["--check"]) == 1
-    (book / "stale.ipynb").write_text(pair.notebook_text(pair.paired_notebook(md)))
-    assert pair.orphans(book) == [book / "stale.ipynb"]
+    assert "cell 2 differs in source" in pairing.out_of_sync(md, root=tmp_path)
+    assert pairing.main(["--check"], root=tmp_path) == 1
+    (book / "stale.ipynb").write_text(notebook_text(pairing.paired_notebook(md, root=tmp_path)))
+    assert pairing.orphans(book) == [book / "stale.ipynb"]
+    assert pairing.main(["--check"], root=tmp_path) == 1
+    assert pairing.main([], root=tmp_path) == 0
+    assert not (book / "stale.ipynb").exists()
 
 
 def _run_setup_cell(source: str, monkeypatch, imported: dict[str, str]) -> list[str]:
@@ -99,12 +96,12 @@ def _run_setup_cell(source: str, monkeypatch, imported: dict[str, str]) -> list[
     return command
 
 
-@pytest.mark.parametrize("md", pair.lesson_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("md", PAGES, ids=lambda p: p.name)
 def test_colab_setup_cell_installs_requirements_pins(md, monkeypatch):
     """On Colab the first cell installs mlintro from the public repository, deps pinned."""
     setup = nbformat.read(md.with_suffix(".ipynb"), as_version=4).cells[0]
     command = _run_setup_cell(setup.source, monkeypatch, imported={})
-    url, branch = pair.repository()
+    url, branch = repository()
     assert command[1:5] == ["-m", "pip", "install", "--quiet"]
     assert f"mlintro @ git+{url}@{branch}" in command
     pins = {}
@@ -121,8 +118,8 @@ def test_colab_setup_cell_installs_requirements_pins(md, monkeypatch):
 
 
 def test_colab_setup_cell_asks_for_a_restart_when_a_module_was_imported_before(monkeypatch):
-    source = pair.colab_setup_cell().source
-    pinned = pair.colab_pins()
+    source = colab.setup_cell().source
+    pinned = colab.pins()
     _run_setup_cell(source, monkeypatch, imported={"numpy": pinned["numpy"]})  # same: ok
     with pytest.raises(RuntimeError, match="Restart the session"):
         _run_setup_cell(source, monkeypatch, imported={"numpy": "1.26.4"})
@@ -135,5 +132,5 @@ def test_setup_cell_does_nothing_off_colab(monkeypatch):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     calls = []
     monkeypatch.setattr(subprocess, "run", lambda *a, **kw: calls.append(a))
-    exec(compile(pair.colab_setup_cell().source, "<colab-setup>", "exec"), {})
+    exec(compile(colab.setup_cell().source, "<colab-setup>", "exec"), {})
     assert calls == []
