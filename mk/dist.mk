@@ -1,8 +1,8 @@
 # Offline copies of the built book, and the check of its links to other sites.
 #   make dist        _build/dist/<name>-site.zip (the HTML site, opens from the unzipped
 #                    folder) and _build/dist/<name>.pdf (the whole book printed by Chromium),
-#                    <name> being the repository's; scripts/dist_offline.py, tested by
-#                    tests/site/test_dist.py
+#                    <name> being the repository's; course-dist-offline
+#                    (lib/coursetools/dist_offline.py), tested by tests/site/test_dist.py
 #   make linkcheck   Sphinx's linkcheck builder on every page: needs the network, so it runs
 #                    in the weekly job of .github/workflows/book.yml, not in `make test`
 DIST_DIR := _build/dist
@@ -16,9 +16,9 @@ site-pytest site-check: dist
 dist: $(DIST_STAMP)
 
 # jupyter-book rewrites every page (`--all`), so a new build remakes the copies
-$(DIST_STAMP): _build/html/index.html _toc.yml _config.yml scripts/dist_offline.py | $(STAMP) browser
+$(DIST_STAMP): _build/html/index.html _toc.yml _config.yml lib/coursetools/dist_offline.py | $(STAMP) browser
 	rm -rf $(DIST_DIR)
-	$(BIN)/python scripts/dist_offline.py --html _build/html --out $(DIST_DIR)
+	$(BIN)/course-dist-offline --html _build/html --out $(DIST_DIR)
 	touch $@
 
 _build/html/index.html:

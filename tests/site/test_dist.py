@@ -37,7 +37,7 @@ def _name() -> str:
 
 def _toc_pages() -> list[str]:
     """The HTML path of every page of `_toc.yml`, in reading order (read independently of
-    scripts/dist_offline.py, so that the test checks the script against the spec)."""
+    coursetools.dist_offline, so that the test checks the tool against the spec)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]]
     stack = list(reversed(toc.get("parts", []) + toc.get("chapters", [])))

@@ -18,7 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import nbformat
 import pytest
+import site_assets
 import yaml
+from coursetools.launch import launch_links
 from site_pages import ROOT, parse
 
 SAMPLE_HUB = "https://hub.example.edu"
@@ -59,7 +61,7 @@ def tiny_book(tmp_path_factory) -> tuple[Path, dict]:
     nbformat.write(_notebook("An exercise"), book / "exercises" / "student" / "task.ipynb")
     shutil.copytree(ROOT / "_static", book / "_static")
     # the site extension only checks that the vendored npm packages are there
-    for src, _ in _load_site_assets().VENDORED.values():
+    for src, _ in site_assets.VENDORED.values():
         (book / "node_modules" / src).mkdir(parents=True, exist_ok=True)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     built = subprocess.run(
@@ -72,29 +74,6 @@ def tiny_book(tmp_path_factory) -> tuple[Path, dict]:
     return book / "_build" / "html", config
 
 
-def _load_site_assets():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("site_assets", ROOT / "_ext/site_assets.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _launch_links(page: Path) -> dict[str, list[str]]:
-    links: dict[str, list[str]] = {"binder": [], "colab": [], "jupyterhub": []}
-    for href in parse(page).hrefs:
-        parts = urlsplit(href)
-        if parts.netloc == "mybinder.org":
-            links["binder"].append(href)
-        elif parts.netloc == "colab.research.google.com":
-            links["colab"].append(href)
-        elif f"{parts.scheme}://{parts.netloc}" == SAMPLE_HUB:
-            links["jupyterhub"].append(href)
-    return links
-
-
 @pytest.mark.parametrize(
     ("page", "notebook", "colab"),
     [
@@ -104,7 +83,7 @@ def _launch_links(page: Path) -> dict[str, list[str]]:
 )
 def test_a_jupyterhub_link_on_every_page(tiny_book, page, notebook, colab):
     html, config = tiny_book
-    links = _launch_links(html / page)
+    links = launch_links(parse(html / page).hrefs)
     (hub,) = links["jupyterhub"]
     url = urlsplit(hub)
     assert f"{url.scheme}://{url.netloc}{url.path}" == f"{SAMPLE_HUB}/hub/user-redirect/git-pull"

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 import yaml
+from coursetools.launch import opened_path
 from site_pages import (
     HTML_DIR,
     PUBLISH_DIR,
@@ -26,7 +27,6 @@ from site_pages import (
     launch_links,
     notebook_pages,
     parse,
-    repo_path_of_launch,
     tracked_files,
 )
 
@@ -120,7 +120,7 @@ def test_launch_links_open_a_committed_notebook(page):
     if not PUBLISH_DIR.is_dir():
         pytest.fail(f"no published tree in {PUBLISH_DIR}: run `make publish`")
     for link in (binder, *links["colab"]):
-        path = repo_path_of_launch(link)
+        path = opened_path(link, repo_url, branch)
         assert path.endswith(".ipynb"), f"{link} opens {path}, not a notebook"
         assert (ROOT / path).is_file(), f"{link} opens {path}, which does not exist"
         assert path in tracked_files(), (

@@ -1,7 +1,7 @@
 """The repository is named in one place, `_config.yml`, so a fork changes one line.
 
 The launch links and the repository button are derived from it at build time, the Colab
-set-up cell of the paired notebooks by `scripts/pair_notebooks.py` (whose sync test fails
+set-up cell of the paired notebooks by `coursetools.colab` (whose sync test fails
 until they are regenerated). No other file may spell the repository out; READMEs may show
 example links.
 """
@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-# generated from _config.yml by scripts/pair_notebooks.py and exercises/build.py
+# generated from _config.yml by coursetools.pairing and exercises/build.py
 DERIVED = ("_config.yml", "book/*.ipynb", "exercises/student/*.ipynb")
 
 

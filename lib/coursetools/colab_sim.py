@@ -2,9 +2,9 @@
 
 A Colab link opens `<path>` of the public repository (`/github/<owner>/<repo>/blob/<branch>/
 <path>`) in a fresh Colab runtime: a Python with Colab's Jupyter kernel and no course code,
-the working folder `/content`, no checkout of the repository. The notebook's first cell (made
-by `scripts/pair_notebooks.py`) then installs `mlintro` from the public repository with pip
-(`mlintro @ git+<url>@<branch>`) and the pinned versions of its dependencies. This script
+the working folder `/content`, no checkout of the repository. The notebook's first cell
+(`coursetools.colab.setup_cell`) then installs `mlintro` from the public repository with pip
+(`mlintro @ git+<url>@<branch>`) and the pinned versions of its dependencies. This tool
 
 1. reads every Colab link of the built HTML (`--html`) and checks that it opens a notebook of
    the published tree (`--repo`, the public repository's content: `make publish`);
@@ -23,7 +23,7 @@ What it cannot do: run Colab's own image (Python 3.12 and Colab's preinstalled p
 the time of writing; this uses the Python it is given, `runtime.txt`'s 3.11 by default),
 reach GitHub, or show the notebook in Colab's interface.
 
-    python scripts/colab_sim.py [--html _build/html] [--repo _build/publish] [--keep DIR]
+    course-colab-sim [--html _build/html] [--repo _build/publish] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -38,16 +38,24 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 import nbformat
-import yaml
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from binder_sim import site_links  # noqa: E402
-from pair_notebooks import colab_pins  # noqa: E402
+from coursetools import colab
+from coursetools.launch import opened_path, site_launch_links
+from coursetools.project import ROOT, repository
+
+__all__ = [
+    "Result",
+    "fresh_runtime",
+    "judge",
+    "kernel_environment",
+    "main",
+    "run_notebook",
+    "serve_public_repository",
+]
 
 # On Colab the kernel has imported the package google.colab (the set-up cell tests for it, and
 # jax imports google.colab.output when it is there): stand-ins with nothing in them.
@@ -79,38 +87,12 @@ PASS_ENV_PREFIXES = (
 )
 
 
-def colab_links(html_dir: Path) -> dict[str, list[str]]:
-    """Colab launch links of the site (`/github/...` links) -> the pages that carry them."""
-    found: dict[str, list[str]] = {}
-    for page, href in site_links(html_dir):
-        parts = urlsplit(href)
-        if parts.netloc == "colab.research.google.com" and parts.path.startswith("/github/"):
-            found.setdefault(href, []).append(page)
-    return found
-
-
-def repository() -> tuple[str, str]:
-    """The public repository's URL and branch (`_config.yml`)."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return str(config["repository"]["url"]).rstrip("/"), str(config["repository"]["branch"])
-
-
-def opened_path(link: str, url: str, branch: str) -> str:
-    """The repository path a Colab link opens; it must be in the public repository's branch."""
-    owner_repo = urlsplit(url).path.strip("/")
-    prefix = f"/github/{owner_repo}/blob/{branch}/"
-    path = urlsplit(link).path
-    if not path.startswith(prefix):
-        raise ValueError(f"{link} does not open {owner_repo} at {branch}")
-    return path.removeprefix(prefix)
-
-
 def _run(*command: str | Path, **kwargs: object) -> None:
     subprocess.run([str(c) for c in command], check=True, **kwargs)  # type: ignore[call-overload]
 
 
 def serve_public_repository(tree: Path, work: Path, url: str, branch: str) -> Path:
-    """A git repository of `tree` on `branch`, and a git configuration that fetches `url` there.
+    """Make a git repository of `tree` on `branch` and a git configuration fetching `url` there.
 
     Returns the configuration file (for `GIT_CONFIG_GLOBAL`).
     """
@@ -126,11 +108,10 @@ def serve_public_repository(tree: Path, work: Path, url: str, branch: str) -> Pa
 
 
 def fresh_runtime(work: Path, python: str) -> Path:
-    """A virtual environment with only a Jupyter kernel, registered as kernel `colab-sim`."""
+    """Make a virtual environment with only a Jupyter kernel, registered as kernel `colab-sim`."""
     venv = work / "runtime"
     _run(python, "-m", "venv", venv)
-    pins = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-    ipykernel = next(line for line in pins if line.startswith("ipykernel=="))
+    ipykernel = f"ipykernel=={colab.requirement_pins()['ipykernel']}"
     _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", ipykernel)
     spec = work / "jupyter" / "kernels" / "colab-sim"
     spec.mkdir(parents=True)
@@ -154,7 +135,7 @@ def fresh_runtime(work: Path, python: str) -> Path:
 
 
 def kernel_environment(venv: Path, gitconfig: Path) -> dict[str, str]:
-    """A minimal environment: the runtime's PATH, HOME (pip's cache), git redirected."""
+    """Return a minimal environment: the runtime's PATH, HOME (pip's cache), git redirected."""
     env = {
         "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",
         "HOME": os.environ.get("HOME", "/root"),
@@ -175,13 +156,13 @@ class Result:
     path: str
     seconds: float
     errors: list[str] = field(default_factory=list)
-    report: dict = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
 
 
 def run_notebook(path: str, tree: Path, work: Path, env: dict[str, str]) -> Result:
     """Run one notebook as Colab opens it: from an empty folder, set-up cell first."""
     nb = nbformat.read(tree / path, as_version=4)
-    names = list(colab_pins())
+    names = list(colab.pins())
     nb.cells.insert(0, nbformat.v4.new_code_cell(PRETEND_COLAB))
     nb.cells.append(nbformat.v4.new_code_cell(REPORT % json.dumps(names)))
     content = work / "content" / Path(path).stem  # like /content: empty, outside any checkout
@@ -209,7 +190,7 @@ def run_notebook(path: str, tree: Path, work: Path, env: dict[str, str]) -> Resu
 
 
 def judge(result: Result, venv: Path, pins: dict[str, str]) -> list[str]:
-    """What is wrong with a run besides cell errors: where mlintro came from, versions."""
+    """Return what is wrong with a run besides cell errors: where mlintro came from, versions."""
     if not result.report:
         return ["the notebook did not reach its last cell"]
     problems = []
@@ -224,7 +205,19 @@ def judge(result: Result, venv: Path, pins: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Run every notebook the site's Colab links open; return the exit status (1: a failure).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command-line arguments (``sys.argv[1:]`` by default).
+
+    Returns
+    -------
+    int
+        0 when every Colab link opens a notebook of the tree that installs and runs, else 1.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument(
         "--repo",
@@ -240,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temp dir)")
     args = parser.parse_args(argv)
     url, branch = repository()
-    links = colab_links(args.html)
+    links = site_launch_links(args.html, "colab")
     if not links:
         print(f"FAIL no Colab launch links in {args.html}")
         return 1
@@ -267,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         venv = fresh_runtime(work, args.python)
         os.environ["JUPYTER_PATH"] = str(work / "jupyter")
         env = kernel_environment(venv, gitconfig)
-        pins = colab_pins()
+        pins = colab.pins()
         print(f"runtime: {venv} ({args.python}), {url} served from {args.repo}")
         # one after the other, in one runtime: the first notebook's set-up cell installs
         # everything, the others find it installed (a Colab session that opens a second page)

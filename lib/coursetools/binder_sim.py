@@ -1,10 +1,11 @@
 """Do what Binder does with the site's launch links, as far as it can be done offline.
 
 Binder launches the public repository named in `_config.yml`, whose content is the published
-tree (`make publish` writes it to `_build/publish`, `--repo`). Run this script with the Python
+tree (`make publish` writes it to `_build/publish`, `--repo`). Run this with the Python
 of a fresh virtual environment made from that tree's `requirements.txt` alone, installed from
 inside the tree (what repo2docker builds from the root `requirements.txt` and `runtime.txt`;
-its `-e .` installs the tree's own `mlintro`); `make binder-sim` makes one. The script
+its `-e .` installs the tree's own `mlintro`, and this tooling with it); `make binder-sim` makes
+one. It
 
 1. reads every Binder launch link in the built HTML (`--html`, default `_build/html`) and the
    repository path it opens (`?urlpath=lab/tree/<path>`);
@@ -18,68 +19,61 @@ it contains such a blank, or if its error comes from an unfilled blank downstrea
 `ellipsis` or `None` value where a student's answer should be). Any other error, such as a
 missing package, fails the check.
 
-    python scripts/binder_sim.py [--html _build/html] [--repo _build/publish] [--jobs 2]
+    course-binder-sim [--html _build/html] [--repo _build/publish] [--jobs 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
-import html.parser
 import importlib.util
 import multiprocessing
 import re
 import sys
 import time
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
+from coursetools.launch import opened_path, site_launch_links
+from coursetools.project import ROOT, repository
+
+__all__ = ["Result", "launch_paths", "main", "run_notebook"]
+
 PLACEHOLDER = re.compile(r"(?<![\w.])\.\.\.(?![\w.])")
 # errors an unfilled blank causes further down (the blank's value is Ellipsis, or a function
 # whose body is `...` returned None)
 BLANK_CONSEQUENCE = re.compile(r"'?(ellipsis|NoneType)'?")
 
 
-class _Links(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hrefs: list[str] = []
+def launch_paths(html_dir: Path, url: str, branch: str) -> tuple[dict[str, list[str]], list[str]]:
+    """Return the repository paths the site's Binder links open, and the links that open none.
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.hrefs.append(href)
+    Parameters
+    ----------
+    html_dir : Path
+        The built site.
+    url, branch : str
+        The public repository and branch the links must open.
 
-
-def site_links(html_dir: Path) -> Iterator[tuple[str, str]]:
-    """Every link of the built site's pages, as (page relative to the site, href)."""
-    for page in sorted(html_dir.rglob("*.html")):
-        if {"_static", "_sources"} & set(page.relative_to(html_dir).parts):
-            continue
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for href in parser.hrefs:
-            yield page.relative_to(html_dir).as_posix(), href
-
-
-def launch_paths(html_dir: Path) -> dict[str, list[str]]:
-    """Repository paths opened by the Binder links of the site -> pages that link them."""
-    found: dict[str, list[str]] = {}
-    for page, href in site_links(html_dir):
-        parts = urlsplit(href)
-        if not parts.netloc.endswith("mybinder.org") or not parts.path.startswith("/v2/"):
-            continue  # not a launch link (e.g. prose linking to mybinder.org)
-        urlpath = parse_qs(parts.query).get("urlpath", [""])[0]
-        path = re.sub(r"^(lab/tree|tree|notebooks)/", "", urlpath)
-        found.setdefault(path, []).append(page)
-    return found
+    Returns
+    -------
+    paths : dict of str to list of str
+        Repository path -> the pages whose Binder link opens it.
+    wrong : list of str
+        A message for each Binder link that opens another repository or no file.
+    """
+    paths: dict[str, list[str]] = {}
+    wrong = []
+    for link, pages in site_launch_links(html_dir, "binder").items():
+        try:
+            paths.setdefault(opened_path(link, url, branch), []).extend(pages)
+        except ValueError as exc:
+            wrong.append(f"{exc} (on {pages})")
+    return paths, wrong
 
 
 @dataclass
@@ -134,7 +128,19 @@ def run_notebook(path: str, repo: Path = ROOT) -> Result:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Run every notebook the site's Binder links open; return the exit status (1: a failure).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command-line arguments (``sys.argv[1:]`` by default).
+
+    Returns
+    -------
+    int
+        0 when every launch link opens a notebook of the tree that runs, 1 otherwise.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument(
         "--repo",
@@ -145,25 +151,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]} at {sys.prefix}")
-    runtime = (ROOT / "runtime.txt").read_text(encoding="utf-8").strip()  # e.g. python-3.11
+    repo = args.repo.resolve()
+    runtime = (repo / "runtime.txt").read_text(encoding="utf-8").strip()  # e.g. python-3.11
     wanted = runtime.removeprefix("python-")
     if not f"{sys.version_info.major}.{sys.version_info.minor}".startswith(wanted):
         print(f"FAIL this is Python {sys.version.split()[0]}; Binder would use {runtime}")
         return 1
-    repo = args.repo.resolve()
     # Binder must give students the course package and jupytext (to open the .md sources)
     for module in ("mlintro", "jupytext"):
         if importlib.util.find_spec(module) is None:
             print(f"FAIL requirements.txt does not install {module}")
             return 1
-    origin = Path(importlib.util.find_spec("mlintro").origin or "").resolve()
+    spec = importlib.util.find_spec("mlintro")
+    origin = Path(spec.origin if spec and spec.origin else "").resolve()
     if not origin.is_relative_to(repo):
         print(f"FAIL mlintro is imported from {origin}, not from the launched tree {repo}")
         return 1
-    paths = launch_paths(args.html)
-    if not paths:
+    paths, wrong = launch_paths(args.html, *repository(repo))
+    if not paths and not wrong:
         print(f"no Binder launch links in {args.html}", file=sys.stderr)
         return 1
+    for problem in wrong:
+        print(f"FAIL {problem}")
     missing = [p for p in paths if not (repo / p).is_file() or not p.endswith(".ipynb")]
     for p in missing:
         print(f"FAIL {p}: launched from {paths[p]}, but it is not a notebook of {repo}")
@@ -173,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=context) as pool:
         results = list(pool.map(functools.partial(run_notebook, repo=repo), runnable))
-    failed = bool(missing)
+    failed = bool(missing or wrong)
     for r in results:
         kind = "student" if r.student else "lesson"
         status = "FAIL" if r.errors else "ok"

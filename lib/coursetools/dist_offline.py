@@ -1,6 +1,6 @@
 """Offline copies of the built book: the HTML site as a zip, and the whole book as one PDF.
 
-    python scripts/dist_offline.py --html _build/html --out _build/dist
+    course-dist-offline --html _build/html --out _build/dist
 
 `<name>-site.zip` holds the site exactly as it is served, in a folder `<name>-site/` with a
 README. The pages load nothing from another host, and they work opened straight from the
@@ -32,18 +32,31 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, PdfMargins, sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-ROOT = Path(__file__).resolve().parents[1]
+from coursetools.project import ROOT
+
+__all__ = [
+    "PrintedPage",
+    "book_name",
+    "book_title",
+    "front_matter_html",
+    "main",
+    "print_page",
+    "toc_pages",
+    "write_pdf",
+    "write_zip",
+]
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 # 1 January 1980, the earliest time a zip entry can hold: the zip does not change with the
 # build time, only with the site.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PAGE_FORMAT = "A4"
-MARGIN = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
+MARGIN: PdfMargins = {"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"}
 
 README = """\
 {heading}
@@ -106,7 +119,7 @@ class PrintedPage:
 
 
 def book_name(root: Path = ROOT) -> str:
-    """The repository's name from `_config.yml`, used to name the offline copies."""
+    """Return the repository's name from `_config.yml`, which names the offline copies."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     url = (config.get("repository") or {}).get("url", "")
     name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
@@ -116,13 +129,13 @@ def book_name(root: Path = ROOT) -> str:
 
 
 def book_title(root: Path = ROOT) -> tuple[str, str]:
-    """The title and author of the book from `_config.yml`."""
+    """Return the title and author of the book from `_config.yml`."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     return str(config.get("title", "")), str(config.get("author", ""))
 
 
 def toc_pages(root: Path = ROOT) -> list[str]:
-    """The HTML path of every page of `_toc.yml`, in reading order."""
+    """Return the HTML path of every page of `_toc.yml`, in reading order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     files = [toc["root"]]
 
@@ -178,7 +191,7 @@ def print_page(page: Page, html_dir: Path, rel: str) -> PrintedPage:
 
 
 def front_matter_html(title: str, author: str, entries: list[tuple[str, int]]) -> str:
-    """A title page with the table of contents (title, first page) of the printed book."""
+    """Return a title page with the table of contents (title, first page) of the printed book."""
     rows = "\n".join(
         f'<li><span class="t">{html.escape(t)}</span><span class="n">{n}</span></li>'
         for t, n in entries
@@ -299,7 +312,19 @@ def write_pdf(html_dir: Path, out: Path, pages: list[str], title: str, author: s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    """Write the zip and the PDF of the built site; return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The command-line arguments (``sys.argv[1:]`` by default).
+
+    Returns
+    -------
+    int
+        0, or 1 when there is no built site or no Chromium.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "dist")
     args = parser.parse_args(argv)
