@@ -3,11 +3,15 @@
 MathJax, require.js and the Jupyter widgets HTML manager come from the npm registry at build
 time (`npm ci`, pinned in `package-lock.json`, installed into `node_modules/`, not committed);
 this extension copies them into `_static/vendor/` of the HTML output, where `_config.yml`
-points `mathjax_path` and `nb_ipywidgets_js`. (Animations in the lessons come from
-`mlintro.explore.animation_html`, which makes matplotlib's player self-contained and labelled
-itself; the browser test that counts external requests catches any other CDN link.)
-A missing `node_modules/` stops the build with a message instead of
-publishing pages that fetch their scripts from another host.
+points `mathjax_path` and `nb_ipywidgets_js`. A missing `node_modules/` stops the build with a
+message instead of publishing pages that fetch their scripts from another host.
+
+Matplotlib's animation player (`to_jshtml`, as `mlintro.plotting.animation_html` makes it) loads
+Font Awesome from a CDN for its button icons, and its frame image has no alternative text and
+its slider no name (axe-core: image-alt and label, both critical). The extension rewrites each
+player in the built pages: text symbols for the icons, an alt text for the frame and a label for
+the slider. If Matplotlib's template changes so that the rewrite misses, the build stops; the
+browser test that counts external requests catches any other CDN link.
 
 It also removes the Colab launch button from the exercise pages (`exercises/...`): otter
 refuses the notebook's in-notebook checks on Colab (otter-grader #901), and the hidden tests
@@ -21,6 +25,7 @@ not a list item (axe-core: aria-required-children, critical).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -28,7 +33,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-__all__ = ["NO_COLAB_PREFIXES", "VENDORED", "setup"]
+__all__ = ["NO_COLAB_PREFIXES", "VENDORED", "self_contained_players", "setup"]
 
 #: Destination under `_static/vendor/` -> (source under `node_modules/`, glob patterns to copy).
 VENDORED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -70,6 +75,59 @@ WIDGETS_CONFIG_JS = """\
   });
 })();
 """
+
+
+#: The Font Awesome icons of Matplotlib's animation player -> the text symbol that replaces each.
+PLAYER_ICONS = {
+    "fa-minus": "\u2212",  # decrease speed
+    "fa-fast-backward": "\u00ab",  # first frame
+    "fa-step-backward": "\u2039",  # previous frame
+    "fa-play fa-flip-horizontal": "\u25c0",  # play backwards
+    "fa-pause": "\u275a\u275a",  # pause
+    "fa-play": "\u25b6",  # play
+    "fa-step-forward": "\u203a",  # next frame
+    "fa-fast-forward": "\u00bb",  # last frame
+    "fa-plus": "+",  # increase speed
+}
+#: One alternative text for every frame of every player (the page's text says what the frames
+#: show; each frame's title, inside the image, names its own).
+PLAYER_ALT = "The current frame of the animation; the slider below chooses the frame"
+PLAYER_SLIDER_LABEL = "Animation frame"
+
+
+def self_contained_players(html: str) -> str:
+    """Make every Matplotlib animation player in ``html`` load nothing and be labelled.
+
+    The buttons keep the names Matplotlib gives them (``aria-label``); their icons
+    become text symbols hidden from screen readers.
+    """
+    if "_anim_img" not in html:
+        return html
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
+    for icon, symbol in PLAYER_ICONS.items():
+        html = html.replace(
+            f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{symbol}</span>'
+        )
+    html = re.sub(r'<img id="(_anim_img\w+)">', rf'<img id="\1" alt="{PLAYER_ALT}">', html)
+    html = re.sub(
+        r'(<input id="_anim_slider\w+" type="range")',
+        rf'\1 aria-label="{PLAYER_SLIDER_LABEL}"',
+        html,
+    )
+    frames_and_sliders = re.findall(r'<(?:img|input)\b[^>]*\bid="_anim_(?:img|slider)[^>]*>', html)
+    unlabelled = [t for t in frames_and_sliders if not re.search(r'\s(?:alt|aria-label)="', t)]
+    if unlabelled or "font-awesome" in html or 'class="fa ' in html:
+        raise ExtensionError(
+            "site_assets: Matplotlib's animation player changed; update self_contained_players"
+        )
+    return html
+
+
+def _self_contained_players(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if context.get("body"):
+        context["body"] = self_contained_players(context["body"])
 
 
 def _check_assets(app: Sphinx) -> None:
@@ -144,6 +202,7 @@ def setup(app: Sphinx) -> dict[str, bool]:
     app.connect("html-page-context", _drop_colab_button, priority=600)
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _citations_as_list_items)
+    app.connect("html-page-context", _self_contained_players)
     app.connect("builder-inited", _check_assets)
     app.connect("build-finished", _copy_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,8 +11,9 @@ One module per idea:
 - :mod:`mlintro.training`: Adam (optax) with the whole training loop compiled.
 - :mod:`mlintro.analysis`: gradient, Hessian and its spectrum at a fit.
 - :mod:`mlintro.fourier`: the Fourier-series view of a one-layer network.
-- :mod:`mlintro.plotting`: the figures of the lessons.
-- :mod:`mlintro.explore`: hyperparameter sweeps, their animation and the ipywidgets explorer.
+- :mod:`mlintro.sweep`: hyperparameter sweeps, one trained network per setting, as a table.
+- :mod:`mlintro.plotting`: the figures of the lessons, a sweep's animation among them.
+- :mod:`mlintro.widgets`: the ipywidgets explorer that trains a network for the chosen setting.
 
 Importing the package turns on 64-bit floats in JAX (``jax_enable_x64``), so
 that the numbers match the NumPy/autograd original of the lecture.

@@ -1,7 +1,9 @@
 """The figures of the lessons, each on a Matplotlib ``Axes``.
 
 Every function takes an optional ``ax`` (a new figure is made without one),
-labels its axes, and returns the ``Axes`` so a page can add to it.
+labels its axes, and returns the ``Axes`` so a page can add to it. A trial of a
+hyperparameter sweep (:mod:`mlintro.sweep`) takes two, and a sweep becomes an
+animation with one frame per trial.
 """
 
 import itertools
@@ -11,12 +13,18 @@ from typing import Any
 import jax.numpy as jnp
 import matplotlib.pyplot as plt
 import numpy as np
+from jax.typing import ArrayLike
+from matplotlib.animation import FuncAnimation
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
-from .config import DEFAULT_ACTIVATION, DEFAULT_ACTIVATION_NAME, Activation
-from .models import PARAMETER_NAMES
+from .config import ACTIVATIONS, DEFAULT_ACTIVATION, DEFAULT_ACTIVATION_NAME, Activation
+from .models import PARAMETER_NAMES, predict
+from .sweep import Trial
+from .training import outcome
 
 __all__ = [
+    "animation_html",
     "draw_network",
     "plot_activation",
     "plot_eigenvalues",
@@ -25,6 +33,7 @@ __all__ = [
     "plot_fit",
     "plot_losses",
     "plot_parameters",
+    "plot_trial",
 ]
 
 
@@ -377,3 +386,96 @@ def draw_labelled_network(*, ax: Axes | None = None) -> Axes:
         ax.text(spacing, y - 0.3, f"b0{i}", fontsize=9, ha="center", va="top", color="0.25")
     ax.text(2 * spacing, -0.3, "b1", fontsize=9, ha="center", va="top", color="0.25")
     return ax
+
+
+def plot_trial(
+    trial: Trial, x: ArrayLike, y: ArrayLike, *, axes: tuple[Axes, Axes] | None = None
+) -> tuple[Axes, Axes]:
+    """Plot a trial's fit to the data (left) and its loss per epoch (right).
+
+    The figure's title names the setting and how training ended
+    (:func:`mlintro.training.outcome`). The loss axes run over the trial's
+    ``max_epochs`` and a fixed range of losses, so that plots of different trials compare.
+
+    Examples
+    --------
+    >>> import jax
+    >>> from mlintro import data, sweep
+    >>> trial = sweep.train(jax.random.key(0), data.X, data.Y, sweep.Setting(), max_epochs=2)
+    >>> fit_ax, loss_ax = plot_trial(trial, data.X, data.Y)
+    >>> fit_ax.get_xlabel(), loss_ax.get_yscale(), loss_ax.get_xlim() == (0, 2)
+    ('x', 'log', True)
+    >>> print(fit_ax.figure.get_suptitle())
+    1 hidden layer of 3 tanh neurons, step size 0.01
+    Tolerance 2e-05 not reached in 2 epochs (loss ...)
+    >>> plt.close("all")
+    """
+    if axes is None:
+        _, (fit_ax, loss_ax) = plt.subplots(1, 2, figsize=(8.0, 3.8), layout="constrained")
+    else:
+        fit_ax, loss_ax = axes
+    x, y = np.asarray(x), np.asarray(y)
+    x_model = np.linspace(np.min(x), np.max(x), 200)
+    y_model = np.asarray(
+        predict(trial.fit.params, x_model, activation=ACTIVATIONS[trial.setting.activation])
+    )
+    plot_fit(x, y, {"network": (x_model, y_model)}, ax=fit_ax)
+    fit_ax.set_title("fit to the data", fontsize="medium")
+    tolerance = trial.training_settings.tolerance
+    plot_losses({"training": trial.fit.losses}, tolerance=tolerance, ax=loss_ax)
+    loss_ax.set(xlim=(0, trial.training_settings.max_epochs), ylim=(1e-6, 1.0))
+    loss_ax.set_title("loss after each epoch", fontsize="medium")
+    fit_ax.figure.suptitle(f"{trial.setting.label}\n{outcome(trial.fit, tolerance=tolerance)}")
+    return fit_ax, loss_ax
+
+
+def animation_html(
+    trials: Sequence[Trial], x: ArrayLike, y: ArrayLike, *, interval_ms: int = 1500
+) -> str:
+    """Render an animation, one frame of :func:`plot_trial` per trial, as HTML with a slider.
+
+    Matplotlib's ``to_jshtml`` player: the frames are embedded as PNG images, so it
+    needs no kernel. Display the result with ``IPython.display.HTML``. The player
+    takes its button icons from a CDN and has no alternative text; the site's build
+    (``_ext/site_assets.py``) replaces the icons and labels the frame and the slider.
+
+    Parameters
+    ----------
+    trials
+        The trained networks, one frame each, in order.
+    x, y
+        The training data.
+    interval_ms
+        Time per frame when playing.
+
+    Returns
+    -------
+    str
+        HTML with inline script and style.
+
+    Examples
+    --------
+    >>> import jax
+    >>> from mlintro import data, sweep
+    >>> settings = sweep.grid(widths=(2, 3))
+    >>> trials = sweep.train_all(jax.random.key(0), data.X, data.Y, settings, max_epochs=2)
+    >>> animation_html(trials, data.X, data.Y).count("data:image/png;base64")
+    2
+    """
+    if not trials:
+        raise ValueError("need at least one trial to animate")
+    # a fixed layout: a layout engine would redo its work for every frame, doubling the time
+    fig, (fit_ax, loss_ax) = plt.subplots(1, 2, figsize=(7.0, 3.6), dpi=100)
+    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.13, top=0.79, wspace=0.32)
+
+    def draw(frame: int) -> list[Artist]:
+        fit_ax.clear()
+        loss_ax.clear()
+        plot_trial(trials[frame], x, y, axes=(fit_ax, loss_ax))
+        return [fit_ax, loss_ax]
+
+    animation = FuncAnimation(fig, draw, frames=len(trials), interval=interval_ms, repeat=False)
+    try:
+        return animation.to_jshtml(default_mode="once")
+    finally:
+        plt.close(fig)

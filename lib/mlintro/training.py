@@ -32,7 +32,7 @@ from jax.typing import ArrayLike
 from .config import DEFAULT_ACTIVATION, LECTURE, Activation, SettingChanges, TrainingSettings
 from .models import Params, predict
 
-__all__ = ["Fit", "adam_fit", "mse", "progress_report"]
+__all__ = ["Fit", "adam_fit", "mse", "outcome", "progress_report"]
 
 
 class Fit(NamedTuple):
@@ -209,13 +209,33 @@ def adam_fit(
     return fit
 
 
+def outcome(fit: Fit, *, tolerance: float = LECTURE.tolerance) -> str:
+    """Say in one line how a training run ended: tolerance reached, missed, or diverged.
+
+    The last line of :func:`progress_report`; the sweep's figures use it as well.
+
+    Examples
+    --------
+    >>> print(outcome(Fit(params=[], losses=np.array([1e-2, 1e-3]), epochs=2, converged=False)))
+    Tolerance 2e-05 not reached in 2 epochs (loss 0.001)
+    >>> print(outcome(Fit(params=[], losses=np.array([1e-2, np.nan]), epochs=2, converged=False)))
+    The loss became NaN at epoch 1: training diverged
+    """
+    last = fit.epochs - 1
+    if fit.converged:
+        return f"Tolerance {tolerance:g} reached at epoch {last}, stopping"
+    if np.isnan(fit.losses[-1]):
+        return f"The loss became NaN at epoch {last}: training diverged"
+    return f"Tolerance {tolerance:g} not reached in {fit.epochs} epochs (loss {fit.losses[-1]:.3g})"
+
+
 def progress_report(
     fit: Fit, *, tolerance: float = LECTURE.tolerance, print_every: int = 100
 ) -> str:
     """Describe a training run as the lecture's loop printed it.
 
     One line every ``print_every`` epochs with the loss after that epoch, then
-    the epoch at which the tolerance was reached, or that it was not.
+    the :func:`outcome`: the epoch at which the tolerance was reached, or that it was not.
 
     Examples
     --------
@@ -226,14 +246,4 @@ def progress_report(
     Tolerance 1e-05 reached at epoch 2, stopping
     """
     lines = [f"Epoch {i}: loss {fit.losses[i]:.3g}" for i in range(0, fit.epochs, print_every)]
-    last = fit.epochs - 1
-    if fit.converged:
-        lines.append(f"Tolerance {tolerance:g} reached at epoch {last}, stopping")
-    elif np.isnan(fit.losses[-1]):
-        lines.append(f"The loss became NaN at epoch {last}: training diverged")
-    else:
-        lines.append(
-            f"Tolerance {tolerance:g} not reached in {fit.epochs} epochs"
-            f" (loss {fit.losses[-1]:.3g})"
-        )
-    return "\n".join(lines)
+    return "\n".join([*lines, outcome(fit, tolerance=tolerance)])

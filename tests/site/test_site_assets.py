@@ -1,22 +1,23 @@
 """The Sphinx extension that makes the site self-contained (`_ext/site_assets.py`), unit-tested.
 
-The end-to-end check is the browser test that counts external requests; these tests pin the
-vendored file list.
+The end-to-end checks are the browser tests: external requests, alt texts and axe-core on the
+built pages, the explorer's slider and buttons. These tests pin the vendored file list and the
+rewrite of Matplotlib's animation player.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import re
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pytest
+import site_assets
+from matplotlib.animation import FuncAnimation
+from sphinx.errors import ExtensionError
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("site_assets", ROOT / "_ext/site_assets.py")
-assert _spec is not None and _spec.loader is not None
-site_assets = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(site_assets)
 
 
 @pytest.mark.parametrize("dest", sorted(site_assets.VENDORED))
@@ -27,3 +28,60 @@ def test_vendored_packages_are_pinned_in_the_lockfile(dest):
     entry = lock["packages"].get(f"node_modules/{package}")
     assert entry is not None, f"{package} is not in package-lock.json"
     assert entry["version"] and entry["integrity"].startswith("sha512-")
+
+
+@pytest.fixture(scope="module")
+def player():
+    """Matplotlib's own `to_jshtml` player, as `mlintro.plotting.animation_html` returns it."""
+    fig, ax = plt.subplots(figsize=(2, 2), dpi=20)
+    (line,) = ax.plot([0, 1], [0, 0])
+    animation = FuncAnimation(fig, lambda i: [line.set_ydata([0, i])], frames=3, repeat=False)
+    try:
+        return animation.to_jshtml(default_mode="once")
+    finally:
+        plt.close(fig)
+
+
+def test_players_become_self_contained_and_labelled(player):
+    assert "font-awesome" in player  # what the rewrite is for
+    page = f"<p>before</p>{player}<p>between</p>{player}"
+    html = site_assets.self_contained_players(page)
+    assert "http" not in html  # nothing loaded from another host (no icon font, no CDN)
+    assert 'class="fa' not in html
+    alt = re.escape(site_assets.PLAYER_ALT)
+    label = re.escape(site_assets.PLAYER_SLIDER_LABEL)
+    assert len(re.findall(rf'<img id="_anim_img\w+" alt="{alt}">', html)) == 2
+    assert (
+        len(re.findall(rf'<input id="_anim_slider\w+" type="range" aria-label="{label}"', html))
+        == 2
+    )
+    assert len(site_assets.PLAYER_ALT.split()) >= 3  # as the browser test asks of every image
+    buttons = re.findall(r"<button[^>]*>\s*(.*?)</button>", html, flags=re.DOTALL)
+    assert len(buttons) == 2 * len(site_assets.PLAYER_ICONS)
+    assert all("aria-label" not in b and b.strip() for b in buttons)  # text symbols
+    assert html.count("<button") == len(re.findall(r'<button title="[^"]+" aria-label=', html))
+    assert site_assets.self_contained_players("<p>no player</p>") == "<p>no player</p>"
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        '<img class="frame" id="_anim_img1">',
+        '<img id="_anim_img1" alt="a"><i class="fa fa-rocket"></i>',
+        '<img id="_anim_img1" alt="a"><style>@import "https://cdn.example/font-awesome.css";</style>',
+    ],
+)
+def test_a_changed_player_template_stops_the_build(changed):
+    with pytest.raises(ExtensionError, match="animation player changed"):
+        site_assets.self_contained_players(changed)
+
+
+def test_the_rewrite_runs_on_every_page():
+    connected = []
+
+    class App:
+        def connect(self, event, callback, priority=500):
+            connected.append((event, callback))
+
+    site_assets.setup(App())
+    assert ("html-page-context", site_assets._self_contained_players) in connected

@@ -1,10 +1,15 @@
 import itertools
+import re
 
+import jax
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.axes import Axes
-from mlintro import plotting
+from mlintro import data, plotting, sweep, training
+
+# As in test_sweep: one max_epochs, so each network shape compiles once.
+EPOCHS = 2
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +126,49 @@ def test_plot_eigenvectors_labels_rows_and_columns_and_prints_components():
     assert all(labels(ax))
     with pytest.raises(ValueError, match="shape"):
         plotting.plot_eigenvectors(np.array([1.0, 2.0]), vectors)
+
+
+@pytest.fixture(scope="module")
+def key():
+    return jax.random.key(0)
+
+
+def test_plot_trial_draws_fit_and_losses(key):
+    trial = sweep.train(key, data.X, data.Y, sweep.Setting(), max_epochs=EPOCHS)
+    fit_ax, loss_ax = plotting.plot_trial(trial, data.X, data.Y)
+    labels = [t.get_text() for t in fit_ax.get_legend().get_texts()]
+    assert labels == ["data", "network"]
+    assert loss_ax.get_xlim() == (0, EPOCHS)
+    assert len(loss_ax.lines[0].get_ydata()) == EPOCHS
+    assert fit_ax.figure is loss_ax.figure
+
+
+def test_plot_trial_is_titled_with_the_setting_and_how_training_ended(key):
+    converged = sweep.train(key, data.X, data.Y, sweep.Setting())
+    missed = sweep.train(key, data.X, data.Y, sweep.Setting(), max_epochs=EPOCHS)
+    titles = {}
+    for name, trial in {"converged": converged, "missed": missed}.items():
+        fit_ax, _ = plotting.plot_trial(trial, data.X, data.Y)
+        titles[name] = fit_ax.figure.get_suptitle()
+        label, ending = titles[name].split("\n")
+        assert label == trial.setting.label
+        assert ending == training.outcome(trial.fit)
+    assert f"reached at epoch {converged.fit.epochs - 1}" in titles["converged"]
+    assert f"not reached in {EPOCHS} epochs" in titles["missed"]
+
+
+def test_animation_html_has_one_frame_per_trial(key):
+    settings = sweep.grid(step_sizes=(0.001, 0.01, 0.1))
+    trials = sweep.train_all(key, data.X, data.Y, settings, max_epochs=EPOCHS)
+    html = plotting.animation_html(trials, data.X, data.Y)
+    frames = re.findall(r"data:image/png;base64,[A-Za-z0-9+/=\\\n]+", html)
+    assert len(frames) == len(trials)
+    assert len(set(frames)) == len(trials)  # every setting gives a different picture
+    assert re.search(r'<img id="_anim_img\w+"', html)  # the player the site labels
+    assert re.search(r'<input id="_anim_slider\w+" type="range"', html)
+    assert plt.get_fignums() == []  # the animation's figure is closed
+
+
+def test_animation_html_needs_trials():
+    with pytest.raises(ValueError):
+        plotting.animation_html([], data.X, data.Y)

@@ -249,3 +249,19 @@ def test_progress_report_of_a_run_that_missed_the_tolerance():
         "Epoch 2: loss 0.125",
         "Tolerance 0.01 not reached in 3 epochs (loss 0.125)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("losses", "converged", "expected"),
+    [
+        ([0.5, 1e-6], True, "Tolerance 2e-05 reached at epoch 1, stopping"),
+        ([0.5, 0.25], False, "Tolerance 2e-05 not reached in 2 epochs (loss 0.25)"),
+        ([0.5, np.nan], False, "The loss became NaN at epoch 1: training diverged"),
+        # a loss just above the tolerance does not print as the tolerance
+        ([0.5, 2.04e-5], False, "Tolerance 2e-05 not reached in 2 epochs (loss 2.04e-05)"),
+    ],
+)
+def test_outcome_is_the_last_line_of_the_progress_report(losses, converged, expected):
+    fit = training.Fit(params=[], losses=np.array(losses), epochs=2, converged=converged)
+    assert training.outcome(fit) == expected
+    assert training.progress_report(fit).splitlines()[-1] == expected
