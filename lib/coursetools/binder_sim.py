@@ -38,42 +38,15 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from coursetools.launch import opened_path, site_launch_links
-from coursetools.project import ROOT, repository
+from coursetools.launch import add_site_arguments, launched_notebooks
+from coursetools.project import ROOT
 
-__all__ = ["Result", "launch_paths", "main", "run_notebook"]
+__all__ = ["Result", "main", "run_notebook"]
 
 PLACEHOLDER = re.compile(r"(?<![\w.])\.\.\.(?![\w.])")
 # errors an unfilled blank causes further down (the blank's value is Ellipsis, or a function
 # whose body is `...` returned None)
 BLANK_CONSEQUENCE = re.compile(r"'?(ellipsis|NoneType)'?")
-
-
-def launch_paths(html_dir: Path, url: str, branch: str) -> tuple[dict[str, list[str]], list[str]]:
-    """Return the repository paths the site's Binder links open, and the links that open none.
-
-    Parameters
-    ----------
-    html_dir : Path
-        The built site.
-    url, branch : str
-        The public repository and branch the links must open.
-
-    Returns
-    -------
-    paths : dict of str to list of str
-        Repository path -> the pages whose Binder link opens it.
-    wrong : list of str
-        A message for each Binder link that opens another repository or no file.
-    """
-    paths: dict[str, list[str]] = {}
-    wrong = []
-    for link, pages in site_launch_links(html_dir, "binder").items():
-        try:
-            paths.setdefault(opened_path(link, url, branch), []).extend(pages)
-        except ValueError as exc:
-            wrong.append(f"{exc} (on {pages})")
-    return paths, wrong
 
 
 @dataclass
@@ -128,26 +101,9 @@ def run_notebook(path: str, repo: Path = ROOT) -> Result:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run every notebook the site's Binder links open; return the exit status (1: a failure).
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        The command-line arguments (``sys.argv[1:]`` by default).
-
-    Returns
-    -------
-    int
-        0 when every launch link opens a notebook of the tree that runs, 1 otherwise.
-    """
+    """Run every notebook the site's Binder links open (``argv``: the options); 1 on a failure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        default=ROOT / "_build" / "publish",
-        help="the tree Binder launches: the public repository's content (make publish)",
-    )
+    add_site_arguments(parser)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]} at {sys.prefix}")
@@ -167,22 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     if not origin.is_relative_to(repo):
         print(f"FAIL mlintro is imported from {origin}, not from the launched tree {repo}")
         return 1
-    paths, wrong = launch_paths(args.html, *repository(repo))
-    if not paths and not wrong:
-        print(f"no Binder launch links in {args.html}", file=sys.stderr)
-        return 1
-    for problem in wrong:
+    paths, problems = launched_notebooks(args.html, repo, "binder")
+    for problem in problems:
         print(f"FAIL {problem}")
-    missing = [p for p in paths if not (repo / p).is_file() or not p.endswith(".ipynb")]
-    for p in missing:
-        print(f"FAIL {p}: launched from {paths[p]}, but it is not a notebook of {repo}")
-    runnable = [p for p in paths if p not in missing]
     # "spawn", not fork: forked workers share the parent's random state and pick the same
     # kernel ports, so two kernels collide and a client waits forever.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=context) as pool:
-        results = list(pool.map(functools.partial(run_notebook, repo=repo), runnable))
-    failed = bool(missing or wrong)
+        results = list(pool.map(functools.partial(run_notebook, repo=repo), paths))
+    failed = bool(problems)
     for r in results:
         kind = "student" if r.student else "lesson"
         status = "FAIL" if r.errors else "ok"

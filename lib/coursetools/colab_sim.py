@@ -44,8 +44,8 @@ import nbformat
 from nbclient import NotebookClient
 
 from coursetools import colab
-from coursetools.launch import opened_path, site_launch_links
-from coursetools.project import ROOT, repository
+from coursetools.launch import add_site_arguments, launched_notebooks
+from coursetools.project import repository
 
 __all__ = [
     "Result",
@@ -205,26 +205,9 @@ def judge(result: Result, venv: Path, pins: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run every notebook the site's Colab links open; return the exit status (1: a failure).
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        The command-line arguments (``sys.argv[1:]`` by default).
-
-    Returns
-    -------
-    int
-        0 when every Colab link opens a notebook of the tree that installs and runs, else 1.
-    """
+    """Run every notebook the site's Colab links open (``argv``: the options); 1 on a failure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        default=ROOT / "_build" / "publish",
-        help="the public repository's content (make publish)",
-    )
+    add_site_arguments(parser)
     parser.add_argument(
         "--python",
         default=sys.executable.replace(sys.prefix, sys.base_prefix),
@@ -232,25 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", type=Path, help="work here and keep it (default: a temp dir)")
     args = parser.parse_args(argv)
-    url, branch = repository()
-    links = site_launch_links(args.html, "colab")
-    if not links:
-        print(f"FAIL no Colab launch links in {args.html}")
+    url, branch = repository(args.repo)
+    paths, problems = launched_notebooks(args.html, args.repo, "colab")
+    for problem in problems:
+        print(f"FAIL {problem}")
+    if not paths:
         return 1
-    failed = False
-    paths: dict[str, list[str]] = {}
-    for link, pages in links.items():
-        try:
-            path = opened_path(link, url, branch)
-        except ValueError as exc:
-            print(f"FAIL {exc} (on {pages})")
-            failed = True
-            continue
-        if not path.endswith(".ipynb") or not (args.repo / path).is_file():
-            print(f"FAIL {link} (on {pages}) opens {path}: not a notebook of {args.repo}")
-            failed = True
-            continue
-        paths.setdefault(path, []).extend(pages)
+    failed = bool(problems)
     work = args.keep or Path(tempfile.mkdtemp(prefix="colab-sim-"))
     if args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -9,12 +9,24 @@ tests and the Binder and Colab simulations read the links with these functions.
 
 from __future__ import annotations
 
+import argparse
 import html.parser
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["KINDS", "launch_kind", "launch_links", "opened_path", "site_launch_links", "site_links"]
+from coursetools.project import ROOT, repository
+
+__all__ = [
+    "KINDS",
+    "add_site_arguments",
+    "launch_kind",
+    "launch_links",
+    "launched_notebooks",
+    "opened_path",
+    "site_launch_links",
+    "site_links",
+]
 
 KINDS = ("binder", "colab", "jupyterhub", "download")
 # folders of the built site that hold no pages
@@ -195,3 +207,62 @@ def site_launch_links(html_dir: Path, kind: str) -> dict[str, list[str]]:
         if launch_kind(href) == kind:
             found.setdefault(href, []).append(page)
     return found
+
+
+def launched_notebooks(
+    html_dir: Path, tree: Path, kind: str
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Return the notebooks of the public tree that the site's launch links of one kind open.
+
+    Parameters
+    ----------
+    html_dir : Path
+        The built site.
+    tree : Path
+        The public repository's content (``make publish``); its ``_config.yml`` names the
+        repository and branch the links must open.
+    kind : str
+        ``"binder"`` or ``"colab"``.
+
+    Returns
+    -------
+    notebooks : dict of str to list of str
+        Path of a notebook in ``tree`` -> the pages whose link opens it.
+    problems : list of str
+        One message per link that opens another repository or branch, or no notebook of
+        ``tree``; one if the site has no such link at all.
+    """
+    url, branch = repository(tree)
+    notebooks: dict[str, list[str]] = {}
+    problems = []
+    links = site_launch_links(html_dir, kind)
+    if not links:
+        problems.append(f"no {kind} launch links in {html_dir}")
+    for link, pages in links.items():
+        try:
+            path = opened_path(link, url, branch)
+        except ValueError as exc:
+            problems.append(f"{exc} (on {pages})")
+            continue
+        if not path.endswith(".ipynb") or not (tree / path).is_file():
+            problems.append(f"{link} (on {pages}) opens {path}: not a notebook of {tree}")
+            continue
+        notebooks.setdefault(path, []).extend(pages)
+    return notebooks, problems
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of the launch simulations: the built site and the public tree.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The command line of a simulation; gets ``--html`` and ``--repo``.
+    """
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=ROOT / "_build" / "publish",
+        help="the tree launched: the public repository's content (make publish)",
+    )

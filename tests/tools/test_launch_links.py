@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from coursetools.launch import launch_kind, launch_links, opened_path, site_launch_links
+from coursetools.launch import (
+    launch_kind,
+    launch_links,
+    launched_notebooks,
+    opened_path,
+    site_launch_links,
+)
 
 REPO, BRANCH = "https://github.com/owner/course", "main"
 BINDER = "https://mybinder.org/v2/gh/owner/course/main?urlpath=lab/tree/book/a.ipynb"
@@ -87,3 +93,25 @@ def test_site_launch_links_finds_pages_and_skips_assets(tmp_path):
     (tmp_path / "_static" / "c.html").write_text(f'<a href="{COLAB}"></a>', encoding="utf-8")
     assert site_launch_links(tmp_path, "binder") == {BINDER: ["book/a.html", "book/b.html"]}
     assert site_launch_links(tmp_path, "colab") == {COLAB: ["book/a.html"]}
+
+
+def test_launched_notebooks_checks_the_tree_and_its_repository(tmp_path):
+    html, tree = tmp_path / "html", tmp_path / "tree"
+    (html / "book").mkdir(parents=True)
+    (tree / "book").mkdir(parents=True)
+    (tree / "_config.yml").write_text(f"repository: {{url: {REPO}/, branch: main}}\n")
+    (tree / "book" / "a.ipynb").write_text("{}", encoding="utf-8")
+    other_branch = COLAB.replace("/blob/main/", "/blob/dev/")
+    not_published = COLAB.replace("a.ipynb", "b.ipynb")
+    links = [COLAB, other_branch, not_published, BINDER]
+    page = "".join(f'<a href="{link}">x</a>' for link in links)
+    (html / "book" / "a.html").write_text(page, encoding="utf-8")
+    notebooks, problems = launched_notebooks(html, tree, "colab")
+    assert notebooks == {"book/a.ipynb": ["book/a.html"]}
+    assert len(problems) == 2
+    assert "does not open owner/course at main" in problems[0]
+    assert "opens book/b.ipynb: not a notebook of" in problems[1]
+    assert launched_notebooks(html, tree, "binder") == ({"book/a.ipynb": ["book/a.html"]}, [])
+    assert launched_notebooks(html, tree, "jupyterhub")[1] == [
+        f"no jupyterhub launch links in {html}"
+    ]
