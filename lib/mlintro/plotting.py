@@ -184,9 +184,14 @@ def plot_parameters(
     """
     ax = _axes(ax, figsize=(7.0, 4.0))
     positions = np.arange(len(names))
-    width = 0.8 / len(parameter_sets)
+    bar_width = 0.8 / len(parameter_sets)
     for i, (label, values) in enumerate(parameter_sets.items()):
-        ax.bar(positions + (i - (len(parameter_sets) - 1) / 2) * width, values, width, label=label)
+        ax.bar(
+            positions + (i - (len(parameter_sets) - 1) / 2) * bar_width,
+            values,
+            bar_width,
+            label=label,
+        )
     ax.axhline(0.0, color="0.3", linewidth=0.8)
     ax.set_xticks(positions, names)
     ax.set(xlabel="parameter", ylabel="value (symmetric log scale)", yscale="symlog")
@@ -213,7 +218,7 @@ def draw_network(
     >>> plt.close("all")
     """
     ax = _axes(ax, figsize=(6.0, 3.5))
-    n_layers = len(layer_sizes)
+    n_columns = len(layer_sizes)
     tallest = max(layer_sizes)
     radius = 0.18
     spacing = 1.8  # between layers, wide enough that the layer titles do not overlap
@@ -226,28 +231,28 @@ def draw_network(
             for x1, y1 in right:
                 ax.plot([x0 + radius, x1 - radius], [y0, y1], color="0.55", linewidth=1, zorder=1)
     for column, layer in enumerate(positions):
-        hidden = 0 < column < n_layers - 1
+        is_hidden = 0 < column < n_columns - 1
         for x, y in layer:
             ax.add_patch(
                 plt.Circle(
                     (x, y),
                     radius,
-                    facecolor="#fdd49e" if hidden else "#c6dbef",
+                    facecolor="#fdd49e" if is_hidden else "#c6dbef",
                     edgecolor="black",
                     zorder=2,
                 )
             )
-            if hidden:
+            if is_hidden:
                 ax.text(x, y, activation, ha="center", va="center", fontsize=8, zorder=3)
         if column == 0:
             title = "input x"
-        elif column == n_layers - 1:
+        elif column == n_columns - 1:
             title = "output y\n(linear)"
         else:
             title = f"hidden layer {column}\n({len(layer)} neurons)"
         ax.text(spacing * column, (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom")
     ax.set(
-        xlim=(-0.8, spacing * (n_layers - 1) + 0.8),
+        xlim=(-0.8, spacing * (n_columns - 1) + 0.8),
         ylim=(-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 1.2),
     )
     ax.set_aspect("equal")
