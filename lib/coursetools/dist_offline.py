@@ -36,7 +36,7 @@ from playwright.sync_api import Page, PdfMargins, sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-from coursetools.project import ROOT
+from coursetools.project import ROOT, toc_files
 
 __all__ = [
     "PrintedPage",
@@ -136,18 +136,7 @@ def book_title(root: Path = ROOT) -> tuple[str, str]:
 
 def toc_pages(root: Path = ROOT) -> list[str]:
     """Return the HTML path of every page of `_toc.yml`, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk([{key: toc.get(key, []) for key in ("parts", "chapters")}])
-    return [str(Path(f).with_suffix("")) + ".html" for f in files]
+    return [str(Path(f).with_suffix("")) + ".html" for f in toc_files(root)]
 
 
 def write_zip(html_dir: Path, out: Path, folder: str, title: str) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from coursetools.project import toc_files
 from mlintro import data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,16 +62,6 @@ def jupyter_book() -> list[str]:
     return [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
 
 
-def toc_files(entry) -> list[str]:
-    """Every ``file`` of a table of contents, however deeply nested."""
-    if isinstance(entry, list):
-        return [f for item in entry for f in toc_files(item)]
-    if not isinstance(entry, dict):
-        return []
-    own = [entry["file"]] if "file" in entry else []
-    return own + [f for key in ("parts", "chapters", "sections") for f in toc_files(entry.get(key))]
-
-
 def make_book(folder: Path, *, extra_prose: str = "", extra_cell: str = "") -> Path:
     """Write the tiny book into ``folder`` and return it."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -87,8 +78,7 @@ def make_book(folder: Path, *, extra_prose: str = "", extra_cell: str = "") -> P
     for bibfile in config.get("bibtex_bibfiles", []):  # the index cites the lecture
         shutil.copy(ROOT / bibfile, folder / bibfile)
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    lessons = [f for f in toc_files(toc) if f != toc["root"]]
+    lessons = toc_files()[1:]  # the pages after the index
     labels = set()
     for lesson in lessons:  # stubs with the lessons' labels, so links from the index resolve
         path = (folder / lesson).with_suffix(".md")
