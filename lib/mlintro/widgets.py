@@ -50,7 +50,7 @@ def interactive_explorer(
     activations
         Names of the activation functions offered (keys of :data:`mlintro.config.ACTIVATIONS`).
     step_sizes
-        The step sizes offered.
+        The step sizes offered, besides the initial setting's.
     initial
         The setting shown first.
     **changes
@@ -101,7 +101,8 @@ def interactive_explorer(
             options=list(activations), value=initial.activation, description="activation"
         ),
         "step_size": ipywidgets.SelectionSlider(
-            options=[(f"{s:g}", float(s)) for s in step_sizes],
+            # the initial step size is always offered, whatever the lecture's is
+            options=[(f"{s:g}", s) for s in sorted({*map(float, step_sizes), initial.step_size})],
             value=float(initial.step_size),
             description="step size",
             continuous_update=False,

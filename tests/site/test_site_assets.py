@@ -11,10 +11,10 @@ import json
 import re
 from pathlib import Path
 
-import matplotlib.pyplot as plt
+import jax
 import pytest
 import site_assets
-from matplotlib.animation import FuncAnimation
+from mlintro import data, plotting, sweep
 from sphinx.errors import ExtensionError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,14 +32,10 @@ def test_vendored_packages_are_pinned_in_the_lockfile(dest):
 
 @pytest.fixture(scope="module")
 def player():
-    """Matplotlib's own `to_jshtml` player, as `mlintro.plotting.animation_html` returns it."""
-    fig, ax = plt.subplots(figsize=(2, 2), dpi=20)
-    (line,) = ax.plot([0, 1], [0, 0])
-    animation = FuncAnimation(fig, lambda i: [line.set_ydata([0, i])], frames=3, repeat=False)
-    try:
-        return animation.to_jshtml(default_mode="once")
-    finally:
-        plt.close(fig)
+    """The lessons' animation player, Matplotlib's `to_jshtml` as the library returns it."""
+    settings = sweep.grid(step_sizes=(0.001, 0.1))
+    trials = sweep.train_all(jax.random.key(0), data.X, data.Y, settings, max_epochs=2)
+    return plotting.animation_html(trials, data.X, data.Y)
 
 
 def test_players_become_self_contained_and_labelled(player):

@@ -2,7 +2,7 @@ import jax
 import matplotlib.pyplot as plt
 import pytest
 from mlintro import data, widgets
-from mlintro.config import ACTIVATIONS
+from mlintro.config import ACTIVATIONS, LECTURE
 from mlintro.sweep import Setting
 
 # As in test_sweep: one max_epochs, so each network shape compiles once.
@@ -34,12 +34,20 @@ def test_interactive_explorer_retrains_when_a_control_changes(key):
     assert plt.get_fignums() == []  # each figure is closed once shown
 
 
-def test_interactive_explorer_offers_the_given_ranges(key):
+def test_interactive_explorer_offers_the_given_ranges_and_the_initial_step_size(key):
     explorer = widgets.interactive_explorer(
-        key, data.X, data.Y, widths=(2, 6), depths=(1, 4), max_epochs=EPOCHS
+        key,
+        data.X,
+        data.Y,
+        widths=(2, 6),
+        depths=(1, 4),
+        step_sizes=(0.1, 0.001),
+        max_epochs=EPOCHS,
     )
-    width, depth = explorer.children[:2]
+    width, depth, _, step_size = explorer.children[:4]
     assert (width.min, width.max, depth.min, depth.max) == (2, 6, 1, 4)
+    assert [value for _, value in step_size.options] == [0.001, LECTURE.step_size, 0.1]
+    assert step_size.value == LECTURE.step_size
     plt.close("all")
 
 
