@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Outputs cached by jupyter-cache are keyed on cell source only; this key covers what else
 # changes them (the shared package and the pinned environment), and a new key clears the cache.
-CACHE_KEY = $(shell cat requirements.txt pyproject.toml $$(find lib -name '*.py' | sort) | sha256sum | cut -c1-16)
+CACHE_KEY = $(shell cat requirements.txt pyproject.toml $$(find lib/mlintro -name '*.py' | sort) | sha256sum | cut -c1-16)
 JB_CACHE := _build/.jupyter_cache
 JB_FLAGS := --all -W -n --keep-going
 
@@ -37,7 +37,7 @@ NARROWED_CPU = NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python -c 'from numpy._core._
 help:
 	@echo "make book   build the executed site into _build/html"
 	@echo "make test   lint, unit and doctests, seed-robustness tests, book build, site tests"
-	@echo "make check  the edit-test loop (under a minute): lint, types, lib's doctests, tests/unit"
+	@echo "make check  the edit-test loop (under a minute): lint, types, lib's doctests, tests/unit, tests/tools"
 	@echo "make numeric-tests  the numeric tests, then again on narrowed SIMD and a capped XLA ISA"
 	@echo "make bench  time training against the lecture's autograd code"
 	@echo "make clean  remove the build and the execution cache"
@@ -60,11 +60,11 @@ book: $(STAMP) $(BOOK_DEPS)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy lib/mlintro
+	$(BIN)/mypy
 
 # No book, no exercise build, no sandbox: what an edit to lib/ needs checked before a commit.
 check: lint
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) lib tests/unit
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) lib tests/unit tests/tools
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not built_site"
