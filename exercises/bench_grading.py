@@ -1,16 +1,15 @@
 """Time grading: one submission end to end, then a folder of 40 with 2 workers.
 
-Each timing runs ``exercises/grade.py`` as an instructor would (for every submission a
+Each timing runs ``python -m exercises.grade`` as an instructor would (for every submission a
 fresh sandboxed process that imports JAX and runs the notebook, then the judge in the
 grading process, which retrains from the student's seeds) on reference submissions made
 by ``tests/exercises/submissions/make_submissions.py``. Needs ``make exercises`` and bubblewrap.
 
-Usage: ``python exercises/bench_grading.py [--count 40] [--workers 2]``
+Usage: ``python -m exercises.bench_grading [--count 40] [--workers 2]``
 """
 
 import argparse
 import csv
-import importlib.util
 import os
 import resource
 import subprocess
@@ -19,29 +18,23 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _submissions_module():
-    path = ROOT / "tests" / "exercises" / "submissions" / "make_submissions.py"
-    spec = importlib.util.spec_from_file_location("make_submissions", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from exercises.catalog import ROOT
+from tests.exercises.submissions import make_submissions
 
 
 def grade(folder: Path, out: Path, workers: int) -> tuple[float, float, list[dict[str, str]]]:
     """Grade ``folder``; return wall-clock seconds, the grading process's CPU seconds, the rows.
 
-    The CPU time counts ``grade.py`` itself (the judge), not the sandboxed notebook runs:
+    The CPU time counts the grading process itself (the judge), not the sandboxed notebook runs:
     the sandbox's processes are not the grading process's waited-for children.
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, ROOT / "exercises" / "grade.py", folder, out, "--workers", str(workers)],
+        [sys.executable, "-m", "exercises.grade", folder, out, "--workers", str(workers)],
         check=True,
         capture_output=True,
+        cwd=ROOT,
     )
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -56,11 +49,10 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=40, help="submissions in the folder")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    subs = _submissions_module()
     cases = ["reinit-reference", "nonu-reference"]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        sources = subs.write_all(tmp / "sources", cases)
+        sources = make_submissions.write_all(tmp / "sources", cases)
         for case in cases:
             one = tmp / f"one-{case}"
             one.mkdir()

@@ -21,12 +21,12 @@ The student notebooks are committed, like the paired lesson notebooks in ``book/
 Binder and Colab open notebooks from the repository. ``tests/exercises/test_exercises.py`` checks
 that a rebuild reproduces them. Everything else written here is build output, git-ignored.
 
-Usage: ``python exercises/build.py [--no-run-tests] [NAME ...]`` (all masters by default;
-``--no-run-tests`` skips the checks of steps 2 and 4).
+Usage: ``python -m exercises.build [--no-run-tests] [NAME ...]`` (all masters of
+:func:`exercises.catalog.masters` by default; ``--no-run-tests`` skips the checks of steps 2
+and 4).
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -34,29 +34,23 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = ROOT / "exercises"
-BUILD = ROOT / "_build" / "exercises"
-STUDENT = EXERCISES / "student"
-# what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
+from coursetools.colab import setup_cell
+from coursetools.notebooks import notebook_text, number_cells, source_lines
+
+from exercises import judge
+from exercises.catalog import BUILD, EXERCISES, ROOT, STUDENT, masters
+
 PUBLIC_LABEL = "(public checks only)"
 JAX_CACHE = BUILD / "jax-cache"  # compiled by the reference solutions, read by submissions
 JUDGE_CACHE = BUILD / "jax-cache-judge"  # the judge's own, only for trusted processes
 JUDGE_FILES = ("judge.py", "collect.py", "judge_plugin.py")  # the zip's root, not files/
 OTTER_REQUIREMENT = "otter-grader==7.0.0"  # as pinned in requirements.txt
+# what `mlintro` imports, as pinned in requirements.txt (ipywidgets for the plots' widgets)
 AUTOGRADER_PACKAGES = ("numpy", "scipy", "jax", "jaxlib", "optax", "matplotlib", "ipywidgets")
-
-
-def masters() -> dict[str, Path]:
-    """Return the master of every exercise, by name."""
-    found = {}
-    for md in sorted(EXERCISES.glob("*/*.md")):
-        if md.stem == md.parent.name:
-            found[md.stem] = md
-    return found
 
 
 def autograder_requirements() -> str:
@@ -91,16 +85,6 @@ def label_public_checks(notebook: dict) -> dict:
     return notebook
 
 
-def _pairing_script():
-    """Load scripts/pair_notebooks.py, which makes the Colab set-up cell of launched notebooks."""
-    spec = importlib.util.spec_from_file_location(
-        "pair_notebooks", ROOT / "scripts" / "pair_notebooks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def prepare_for_launch(name: str, notebook: dict) -> dict:
     """Make the student notebook ready to be committed and opened in Binder or Colab.
 
@@ -111,16 +95,32 @@ def prepare_for_launch(name: str, notebook: dict) -> dict:
     cells = notebook["cells"]
     if cells[0]["cell_type"] == "code" and cells[1]["cell_type"] == "markdown":
         cells[0], cells[1] = cells[1], cells[0]
-    setup = dict(_pairing_script().colab_setup_cell(OTTER_REQUIREMENT))
-    setup["source"] = setup["source"].splitlines(keepends=True)
-    cells.insert(0, setup)
-    for i, cell in enumerate(cells):
-        cell["id"] = f"{name}-{i:03d}"
+    cells.insert(0, source_lines(setup_cell(OTTER_REQUIREMENT)))
+    number_cells(notebook, name)
     return notebook
+
+
+def question_points(zip_path: Path) -> dict[str, float]:
+    """Return each question's points as otter reads them from an autograder zip's test files."""
+    with warnings.catch_warnings():
+        # otter imports ipylab, which uses a deprecated traitlets form
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from otter.test_files.exception_test import ExceptionTestFile
+    with zipfile.ZipFile(zip_path) as archive:
+        tests = [
+            ExceptionTestFile.from_string(archive.read(member).decode(), path=member)
+            for member in archive.namelist()
+            if re.fullmatch(r"tests/[^/]+\.py", member)
+        ]
+    return {test.name: float(test.possible) for test in tests}
 
 
 def add_judge(zip_path: Path, name: str) -> None:
     """Put the judge and its otter plugin into the autograder zip and name the plugin."""
+    points = question_points(zip_path)
+    judged = {q: float(p) for q, p in judge.POINTS[name].items()}
+    if points != judged:
+        raise SystemExit(f"{name}: points in the master {points} differ from judge.py {judged}")
     with zipfile.ZipFile(zip_path) as archive:
         members = {m: archive.read(m) for m in archive.namelist()}
     config = json.loads(members["otter_config.json"])
@@ -130,25 +130,9 @@ def add_judge(zip_path: Path, name: str) -> None:
     members["otter_config.json"] = json.dumps(config, indent=2).encode()
     for file in JUDGE_FILES:
         members[file] = (EXERCISES / file).read_bytes()
-    points = {
-        Path(m).stem: float(re.search(rb"^points = ([0-9.]+)$", data, re.M)[1])
-        for m, data in members.items()
-        if re.fullmatch(r"tests/[^/]+\.py", m)
-    }
-    judged = _judge_module().POINTS[name]
-    if points != {q: float(p) for q, p in judged.items()}:
-        raise SystemExit(f"{name}: points in the master {points} differ from judge.py {judged}")
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
         for member, data in sorted(members.items()):
             archive.writestr(member, data)
-
-
-def _judge_module():
-    sys.path[:0] = [str(EXERCISES), str(ROOT / "lib")]  # the project's mlintro, as grade.py
-    import judge
-
-    judge.use_compilation_cache(JUDGE_CACHE)
-    return judge
 
 
 def jax_cache_env(folder: Path) -> dict[str, str]:
@@ -167,7 +151,7 @@ def check_judge(name: str, solved: Path, blank: Path) -> None:
     Hessians the notebooks use; ``make grade`` mounts it read-only into the sandbox, so a
     submission does not compile them again. Only this trusted run writes it.
     """
-    judge = _judge_module()
+    judge.use_compilation_cache(JUDGE_CACHE)
     for notebook, full in [(solved, True), (blank, False)]:
         with tempfile.TemporaryDirectory() as tmp:
             answers = Path(tmp) / "answers.json"
@@ -225,8 +209,8 @@ def build(name: str, master: Path, *, run_tests: bool = True) -> None:
     STUDENT.mkdir(exist_ok=True)
     student = label_public_checks(json.loads((dist / "student" / f"{name}.ipynb").read_text()))
     student = prepare_for_launch(name, student)
-    text = json.dumps(student, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    (STUDENT / f"{name}.ipynb").write_text(text)
+    # written even when unchanged: make compares its time with the master's
+    (STUDENT / f"{name}.ipynb").write_text(notebook_text(student), encoding="utf-8")
     print(f"built {STUDENT / f'{name}.ipynb'} and {BUILD / f'{name}-autograder.zip'}")
 
 

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python exercises/grade.py SUBMISSIONS OUT [--workers N] [--timeout S] [--memory-mb M]
+    python -m exercises.grade SUBMISSIONS OUT [--workers N] [--timeout S] [--memory-mb M]
 
 Every ``*.ipynb`` directly in ``SUBMISSIONS`` gets exactly one row in
 ``OUT/gradebook.csv``: ``submission, score, max_score, status, message``, the
@@ -42,15 +42,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-# the judge and the notebooks import the project's mlintro, whatever else is installed
-sys.path.insert(0, str(ROOT / "lib"))
+from exercises import judge, sandbox
+from exercises.build import JAX_CACHE, JUDGE_CACHE, jax_cache_env
+from exercises.catalog import EXERCISES, ROOT
 
-import judge  # noqa: E402
-import sandbox  # noqa: E402
-from build import JAX_CACHE, JUDGE_CACHE, jax_cache_env  # noqa: E402
-
-COLLECT = Path(__file__).resolve().parent / "collect.py"
+COLLECT = EXERCISES / "collect.py"  # mounted alone in the sandbox, run there as a script
 PYTHON = os.path.abspath(sys.executable)  # the virtual environment's, mounted in the sandbox
 FIELDS = ["submission", "score", "max_score", "status", "message", "assignment"]
 NOTEBOOK = "submission.ipynb"

@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from collect import QUESTIONS, inputs
+from mlintro.config import LECTURE
+
+if __package__:  # exercises.judge, in the project
+    from .collect import QUESTIONS, inputs
+else:  # judge.py at the root of the autograder zip, beside collect.py
+    from collect import QUESTIONS, inputs
 
 __all__ = ["POINTS", "Verdict", "judge", "load_answers", "use_compilation_cache", "warm_up"]
 
@@ -32,8 +37,6 @@ POINTS = {
 }
 MAX_ANSWER_BYTES = 20_000_000
 EPS = float(np.finfo(np.float64).eps)
-TOLERANCE = 2e-5  # the default training tolerance the questions name
-MAX_EPOCHS = 500  # adam_fit's default, which reinitialization q4 must keep
 # Retraining from the same seed runs the same compiled program on the same machine; these
 # allow for a different summation order in the student's process, which a converged run does
 # not amplify beyond them.
@@ -177,6 +180,13 @@ def _network_predict(params: list, x: np.ndarray) -> np.ndarray:
     return np.tanh(x[:, None] * w0[0] + b0) @ w1[:, 0] + b1[0]
 
 
+def _per_input(entries: Any, inputs: list, missing: str) -> list[tuple[Any, Any]]:
+    """Pair each test input with the answer collected for it, or raise ``Wrong(missing)``."""
+    if not isinstance(entries, list) or len(entries) != len(inputs):
+        raise Wrong(missing)
+    return list(zip(inputs, entries, strict=True))
+
+
 def _network(value: Any, h: int, what: str) -> list[tuple[np.ndarray, np.ndarray]]:
     """Return collected network parameters as arrays of the layout for ``h`` neurons."""
     if not isinstance(value, list) or len(value) != 2:
@@ -229,11 +239,9 @@ def _seeds(value: Any, what: str) -> list[int]:
 def _reinit_q1(answer: Any, given: dict[str, Any]) -> None:
     value = _value(answer, "q1")
     seeds = _seeds(value.get("seeds"), "seeds")
-    fits = value.get("fits")
-    if not isinstance(fits, list) or len(fits) != len(seeds):
-        raise Wrong("fits does not hold one fit per seed")
+    runs = _per_input(value.get("fits"), seeds, "fits does not hold one fit per seed")
     flats = []
-    for i, (seed, entry) in enumerate(zip(seeds, fits, strict=True)):
+    for i, (seed, entry) in enumerate(runs):
         fit = _value(entry, f"fits[{i}]")
         flat = _floats(fit.get("params"), (10,), f"the parameters of fits[{i}]")
         again, losses = _retrained(seed)
@@ -242,7 +250,7 @@ def _reinit_q1(answer: Any, given: dict[str, Any]) -> None:
                 f"fit {i} is not reproduced from seeds[{i}]: training the network drawn with "
                 f"jax.random.key(seeds[{i}]) with the default settings ends elsewhere"
             )
-        if not losses[-1] < TOLERANCE:
+        if not losses[-1] < LECTURE.tolerance:
             raise Wrong(f"the run from seeds[{i}] does not reach the tolerance; replace that seed")
         flats.append(flat)
     for (i, a), (j, b) in itertools.combinations(enumerate(flats), 2):
@@ -265,10 +273,9 @@ def _reinit_q1(answer: Any, given: dict[str, Any]) -> None:
 
 
 def _reinit_q2(answer: Any, given: dict[str, Any]) -> None:
-    entries = _value(answer, "q2")
-    if not isinstance(entries, list) or len(entries) != len(given["q2"]):
-        raise Wrong("max_spread was not called on every test array")
-    for array, entry in zip(given["q2"], entries, strict=True):
+    for array, entry in _per_input(
+        _value(answer, "q2"), given["q2"], "max_spread was not called on every test array"
+    ):
         what = f"max_spread on a {array.shape[0]} x {array.shape[1]} array"
         got = _value(entry, what)
         expected = float(np.max(array.max(axis=0) - array.min(axis=0)))
@@ -300,14 +307,12 @@ def _reinit_q2(answer: Any, given: dict[str, Any]) -> None:
 def _reinit_q3(answer: Any, given: dict[str, Any]) -> None:
     value = _value(answer, "q3")
     seeds = _seeds(value.get("seeds"), "ls_seeds")
-    results = value.get("x")
-    if not isinstance(results, list) or len(results) != len(seeds):
-        raise Wrong("ls_results does not hold one result per seed")
+    runs = _per_input(value.get("x"), seeds, "ls_results does not hold one result per seed")
     from mlintro import models
 
     xs = np.linspace(0.0, 1.0, 101)
     flats, curves = [], []
-    for i, (seed, entry) in enumerate(zip(seeds, results, strict=True)):
+    for i, (seed, entry) in enumerate(runs):
         flat = _floats(_value(entry, f"ls_results[{i}].x"), (10,), f"ls_results[{i}].x")
         if not _close(flat, _refitted(seed), rtol=RETRAIN_RTOL, atol=RETRAIN_ATOL):
             raise Wrong(f"fit {i} is not reproduced from ls_seeds[{i}] with the default options")
@@ -327,7 +332,8 @@ def _diagnosis(losses: list[float], tolerance: float | None) -> str:
     losses = np.asarray(losses, dtype=np.float64)
     if not np.all(np.isfinite(losses)):
         return "diverged"
-    return "converged" if losses[-1] < (TOLERANCE if tolerance is None else tolerance) else "stuck"
+    limit = LECTURE.tolerance if tolerance is None else tolerance
+    return "converged" if losses[-1] < limit else "stuck"
 
 
 def _reinit_q4(answer: Any, given: dict[str, Any]) -> None:
@@ -341,23 +347,22 @@ def _reinit_q4(answer: Any, given: dict[str, Any]) -> None:
     last = float(losses[-1])
     loss = _mse(tuple(flat.tolist()))
     if math.isfinite(last):
-        if epochs != MAX_EPOCHS:
+        if epochs != LECTURE.max_epochs:
             raise Wrong(
                 f"bad_fit ran {epochs} epochs: a run that neither reaches the tolerance nor "
-                f"diverges runs the default {MAX_EPOCHS}; keep max_epochs at its default"
+                f"diverges runs the default {LECTURE.max_epochs}; keep max_epochs at its default"
             )
         # the loss after the last epoch, computed again from the parameters: a sum of 50
         # squares, no cancellation, so only rounding separates the two
         if not _close(loss, last, rtol=1e-9):
             raise Wrong("bad_fit.losses do not belong to bad_fit.params (the last loss differs)")
-        if not last >= TOLERANCE:
+        if not last >= LECTURE.tolerance:
             raise Wrong("bad_fit reaches the tolerance: it is not a failed run")
     elif math.isfinite(loss):
         raise Wrong("bad_fit's last loss is not a number, but its parameters give a finite loss")
-    labels = value.get("diagnose")
-    if not isinstance(labels, list) or len(labels) != len(given["q4"]):
-        raise Wrong("diagnose was not called on every test history")
-    for (history, tolerance), entry in zip(given["q4"], labels, strict=True):
+    for (history, tolerance), entry in _per_input(
+        value.get("diagnose"), given["q4"], "diagnose was not called on every test history"
+    ):
         got = _value(entry, "diagnose")
         expected = _diagnosis(history, tolerance)
         if got == expected:
@@ -395,42 +400,43 @@ def _moved(params: list, perm: list[int], sign: list[float]) -> list:
     return [(w0[:, perm] * s, b0[perm] * s), (w1[perm, :] * s[:, None], b1)]
 
 
+def _neuron_rows(out: list, params: list, what: str, why: str) -> list:
+    """Return ``(name, new, old)`` for each of a hidden neuron's parameters, one entry per neuron.
+
+    The output bias belongs to no hidden neuron: an answer that changed it is wrong (``why``).
+    """
+    (w0, b0), (w1, b1) = _arrays(params)
+    (v0, c0), (v1, c1) = out
+    if not _close(c1, b1, rtol=0.0):
+        raise Wrong(f"{what}: the output bias changed; {why}")
+    return [("input weight", v0[0], w0[0]), ("bias", c0, b0), ("output weight", v1[:, 0], w1[:, 0])]
+
+
 def _nonu_q1(answer: Any, given: dict[str, Any]) -> None:
-    entries = _value(answer, "q1")
-    if not isinstance(entries, list) or len(entries) != len(given["q1"]):
-        raise Wrong("permute_neurons was not called on every test network")
-    for (params, perm), entry in zip(given["q1"], entries, strict=True):
+    for (params, perm), entry in _per_input(
+        _value(answer, "q1"), given["q1"], "permute_neurons was not called on every test network"
+    ):
         h = len(perm)
         what = f"permute_neurons for H = {h}"
         out = _network_answer(entry, params, what)
         if _same_network(out, _moved(params, perm, [1.0] * h), rtol=4 * EPS):
             continue
-        (w0, b0), (w1, b1) = _arrays(params)
         inverse = list(np.argsort(perm))
-        (v0, c0), (v1, c1) = out
         if _same_network(out, _moved(params, inverse, [1.0] * h), rtol=4 * EPS):
             raise Wrong(
                 f"{what}: the permutation is applied in the inverse direction (neuron i must "
                 "be taken from neuron perm[i], not moved to position perm[i])"
             )
-        if not _close(c1, b1, rtol=0.0):
-            raise Wrong(f"{what}: the output bias changed; it belongs to no hidden neuron")
-        rows = {
-            "input weights": (v0[0], w0[0]),
-            "biases": (c0, b0),
-            "output weights": (v1[:, 0], w1[:, 0]),
-        }
-        for name, (new, old) in rows.items():
+        for name, new, old in _neuron_rows(out, params, what, "it belongs to no hidden neuron"):
             if not _close(new, old[perm], rtol=4 * EPS):
-                raise Wrong(f"{what}: the {name} did not move with their neurons")
+                raise Wrong(f"{what}: the {name} did not move with its neuron")
         raise Wrong(f"{what} returned a wrong network")
 
 
 def _nonu_q2(answer: Any, given: dict[str, Any]) -> None:
-    entries = _value(answer, "q2")
-    if not isinstance(entries, list) or len(entries) != len(given["q2"]):
-        raise Wrong("flip_neuron was not called on every test network")
-    for (params, i), entry in zip(given["q2"], entries, strict=True):
+    for (params, i), entry in _per_input(
+        _value(answer, "q2"), given["q2"], "flip_neuron was not called on every test network"
+    ):
         h = params[0][1].shape[0]
         what = f"flip_neuron for H = {h}"
         out = _network_answer(entry, params, what)
@@ -438,29 +444,22 @@ def _nonu_q2(answer: Any, given: dict[str, Any]) -> None:
         sign[i] = -1.0
         if _same_network(out, _moved(params, list(range(h)), sign), rtol=4 * EPS):
             continue
-        (w0, b0), (w1, b1) = _arrays(params)
-        (v0, c0), (v1, c1) = out
         s = np.asarray(sign)
-        if not _close(c1, b1, rtol=0.0):
-            raise Wrong(f"{what}: the output bias changed; tanh being odd does not involve it")
-        for name, new, old in [
-            ("input weight", v0[0], w0[0]),
-            ("bias", c0, b0),
-            ("output weight", v1[:, 0], w1[:, 0]),
-        ]:
+        why = "tanh being odd does not involve it"
+        for name, new, old in _neuron_rows(out, params, what, why):
             if _close(new, old, rtol=0.0):
                 raise Wrong(f"{what}: the sign of neuron {i}'s {name} did not change")
             if not _close(new, old * s, rtol=4 * EPS):
-                raise Wrong(f"{what}: the {name}s of other neurons than neuron i changed")
+                raise Wrong(f"{what}: the {name} of other neurons than neuron i changed")
         raise Wrong(f"{what} returned a wrong network")
 
 
 def _nonu_q3(answer: Any, given: dict[str, Any]) -> None:
-    entries = _value(answer, "q3")
-    if not isinstance(entries, list) or len(entries) != len(given["q3"]):
-        raise Wrong("count_equivalent was not called for every H")
+    calls = _per_input(
+        _value(answer, "q3"), given["q3"], "count_equivalent was not called for every H"
+    )
     counts = {}
-    for h, entry in zip(given["q3"], entries, strict=True):
+    for h, entry in calls:
         got = _value(entry, f"count_equivalent({h})")
         if got.get("integer") is not True or type(got.get("int")) is not int:
             raise Wrong(f"count_equivalent({h}) did not return an integer ({got.get('type')})")
@@ -476,11 +475,11 @@ def _nonu_q3(answer: Any, given: dict[str, Any]) -> None:
 
 
 def _nonu_q4(answer: Any, given: dict[str, Any]) -> None:
-    entries = _value(answer, "q4")
-    if not isinstance(entries, list) or len(entries) != len(given["q4"]):
-        raise Wrong("canonical was not called on every test network")
+    calls = _per_input(
+        _value(answer, "q4"), given["q4"], "canonical was not called on every test network"
+    )
     xs = np.linspace(-3.0, 3.0, 41)
-    for (params, moves), entry in zip(given["q4"], entries, strict=True):
+    for (params, moves), entry in calls:
         h = params[0][1].shape[0]
         what = f"canonical for H = {h}"
         if not isinstance(entry, dict):
@@ -495,10 +494,11 @@ def _nonu_q4(answer: Any, given: dict[str, Any]) -> None:
             atol=64 * EPS * scale,
         ):
             raise Wrong(f"{what}: the canonical form computes a different function")
-        moved_entries = entry.get("moved")
-        if not isinstance(moved_entries, list) or len(moved_entries) != len(moves):
-            raise Wrong(f"{what}: canonical was not called on every rearranged network")
-        for (perm, sign), moved_entry in zip(moves, moved_entries, strict=True):
+        for (perm, sign), moved_entry in _per_input(
+            entry.get("moved"),
+            moves,
+            f"{what}: canonical was not called on every rearranged network",
+        ):
             moved = _moved(params, perm, sign)
             out = _network_answer(moved_entry, moved, what)
             if _same_network(out, base, rtol=16 * EPS):
@@ -514,11 +514,11 @@ def _nonu_q4(answer: Any, given: dict[str, Any]) -> None:
 
 
 def _nonu_q5(answer: Any, given: dict[str, Any]) -> None:
-    entries = _value(answer, "q5")
-    if not isinstance(entries, list) or len(entries) != len(given["q5"]):
-        raise Wrong("flat_directions was not called at every test point")
+    calls = _per_input(
+        _value(answer, "q5"), given["q5"], "flat_directions was not called at every test point"
+    )
     n = 10
-    for k, ((point, rtol), entry) in enumerate(zip(given["q5"], entries, strict=True)):
+    for k, ((point, rtol), entry) in enumerate(calls):
         what = f"flat_directions at test point {k} (rtol={rtol:g})"
         out = _floats(_value(entry, what), None, what)
         if out.ndim != 2 or out.shape[0] != n:

@@ -4,7 +4,9 @@
 # plugin); it checks that the reference solutions pass the public checks and get full marks
 # from the judge. `make grade SUBMISSIONS=<folder> OUT=<folder>` grades a folder of submitted
 # notebooks (each collected in the sandbox, judged outside it); `make bench-grading` times it.
-EX_NAMES := $(foreach md,$(wildcard exercises/*/*.md),$(if $(filter $(notdir $(basename $(md))),$(notdir $(patsubst %/,%,$(dir $(md))))),$(notdir $(basename $(md)))))
+# the exercises, as exercises.catalog finds them (standard library only: the system Python
+# runs it while make reads this file, before the virtual environment exists)
+EX_NAMES := $(shell $(PYTHON) -m exercises.catalog)
 EX_MASTERS := $(foreach n,$(EX_NAMES),exercises/$(n)/$(n).md)
 EX_STUDENT := $(EX_NAMES:%=exercises/student/%.ipynb)
 EX_ZIPS := $(EX_NAMES:%=_build/exercises/%-autograder.zip)
@@ -32,15 +34,17 @@ sandbox:
 
 exercises: $(EX_STUDENT) $(EX_ZIPS)
 
-EX_JUDGE := exercises/build.py exercises/judge.py exercises/collect.py exercises/judge_plugin.py
+# what the build runs or ships, besides the masters and mlintro (coursetools: the Colab cell, cell ids)
+EX_TOOLS := $(addprefix exercises/,__init__.py catalog.py build.py judge.py collect.py judge_plugin.py)
+EX_TOOLS += lib/coursetools/colab.py lib/coursetools/notebooks.py
 
-$(EX_STUDENT) $(EX_ZIPS) &: $(EX_MASTERS) $(EX_LIB) $(EX_JUDGE) requirements.txt $(STAMP)
-	$(BIN)/python exercises/build.py $(EX_NAMES)
+$(EX_STUDENT) $(EX_ZIPS) &: $(EX_MASTERS) $(EX_LIB) $(EX_TOOLS) requirements.txt $(STAMP)
+	$(BIN)/python -m exercises.build $(EX_NAMES)
 
 grade: exercises
 	@test -n "$(SUBMISSIONS)" -a -n "$(OUT)" || \
 	  { echo "usage: make grade SUBMISSIONS=<folder of .ipynb> OUT=<output folder>"; exit 2; }
-	$(BIN)/python exercises/grade.py "$(SUBMISSIONS)" "$(OUT)" $(if $(GRADE_WORKERS),--workers $(GRADE_WORKERS))
+	$(BIN)/python -m exercises.grade "$(SUBMISSIONS)" "$(OUT)" $(if $(GRADE_WORKERS),--workers $(GRADE_WORKERS))
 
 bench-grading: exercises
-	$(BIN)/python exercises/bench_grading.py
+	$(BIN)/python -m exercises.bench_grading

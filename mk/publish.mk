@@ -16,13 +16,13 @@ SITE_TESTS += colab-sim
 .PHONY: publish publish-push colab-sim
 
 publish: $(STAMP)
-	$(BIN)/python scripts/publish.py build --out $(PUBLISH_DIR)
+	$(BIN)/python -m exercises.publish build --out $(PUBLISH_DIR)
 
 publish-push: publish
-	$(BIN)/python scripts/publish.py push --tree $(PUBLISH_DIR) $(if $(PUBLIC_REMOTE),--remote "$(PUBLIC_REMOTE)")
+	$(BIN)/python -m exercises.publish push --tree $(PUBLISH_DIR) $(if $(PUBLIC_REMOTE),--remote "$(PUBLIC_REMOTE)")
 
 # A fresh runtime with only a Jupyter kernel, an empty working folder outside the checkout, the
 # notebook's own Colab set-up cell installing mlintro from "the public repository" (a local git
 # copy of _build/publish) and requirements.txt's pins; needs the built site for its links.
 colab-sim: $(STAMP) publish
-	$(BIN)/python scripts/colab_sim.py --html _build/html --repo $(PUBLISH_DIR) --python $(PYTHON) --keep $(COLAB_SIM_DIR)
+	$(BIN)/course-colab-sim --html _build/html --repo $(PUBLISH_DIR) --python $(PYTHON) --keep $(COLAB_SIM_DIR)

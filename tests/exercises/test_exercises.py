@@ -1,6 +1,6 @@
 """The autograded exercises: grading of prepared submissions, cheats, leaks, seeds, Gradescope.
 
-One ``exercises/grade.py`` run (2 workers) grades every prepared submission of
+One ``python -m exercises.grade`` run (2 workers) grades every prepared submission of
 ``tests/exercises/submissions/make_submissions.py`` (wrong answers, valid answers in other styles,
 cheating submissions, bad files) and the blank student notebooks; the tests below read its
 gradebook. A few of the same submissions are graded again the way Gradescope runs the
@@ -13,7 +13,6 @@ it).
 import concurrent.futures
 import csv
 import hashlib
-import importlib.util
 import json
 import math
 import os
@@ -30,24 +29,16 @@ import jax
 import numpy as np
 import pytest
 from mlintro import analysis, data, least_squares, models, training
+from mlintro.config import LECTURE
 
-ROOT = Path(__file__).resolve().parents[2]
-BUILD = ROOT / "_build" / "exercises"
-STUDENT = ROOT / "exercises" / "student"
-NAMES = ("reinitialization", "nonuniqueness")
+from exercises import collect, judge, sandbox
+from exercises.build import question_points
+from exercises.catalog import BUILD, ROOT, STUDENT, names
+from tests.exercises.submissions import make_submissions as subs
+
+NAMES = tuple(names())
 TIMEOUT = 45  # seconds per submission in the tests (the infinite loop waits this long)
 WORKERS = ("--workers", "2", "--timeout", str(TIMEOUT))
-
-_spec = importlib.util.spec_from_file_location(
-    "make_submissions", ROOT / "tests" / "exercises" / "submissions" / "make_submissions.py"
-)
-subs = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(subs)
-
-sys.path.insert(0, str(ROOT / "exercises"))
-import collect  # noqa: E402
-import judge  # noqa: E402
-import sandbox  # noqa: E402
 
 
 def _built() -> bool:
@@ -61,7 +52,7 @@ def _built() -> bool:
 def built():
     """Make sure the student notebooks and autograder zips exist."""
     if not _built():
-        subprocess.run([sys.executable, ROOT / "exercises" / "build.py"], check=True)
+        subprocess.run([sys.executable, "-m", "exercises.build"], check=True, cwd=ROOT)
     assert _built()
 
 
@@ -71,9 +62,10 @@ def _sha(path: Path) -> str:
 
 def _grade(submissions: Path, out: Path) -> list[dict[str, str]]:
     subprocess.run(
-        [sys.executable, ROOT / "exercises" / "grade.py", submissions, out, *WORKERS],
+        [sys.executable, "-m", "exercises.grade", submissions, out, *WORKERS],
         check=True,
         capture_output=True,
+        cwd=ROOT,
     )
     with open(out / "gradebook.csv", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -93,12 +85,7 @@ def graded(built, tmp_path_factory):
 
 def _max_points(name: str) -> dict[str, float]:
     """Points per question, as the autograder zip's test files give them to Gradescope."""
-    points = {}
-    with zipfile.ZipFile(BUILD / f"{name}-autograder.zip") as archive:
-        for member in archive.namelist():
-            if member.startswith("tests/") and member.endswith(".py"):
-                source = archive.read(member).decode()
-                points[Path(member).stem] = float(re.search(r"^points = (\S+)$", source, re.M)[1])
+    points = question_points(BUILD / f"{name}-autograder.zip")
     assert points == {q: float(p) for q, p in judge.POINTS[name].items()}
     return points
 
@@ -165,9 +152,10 @@ def test_rerun_gives_the_same_rows(graded, tmp_path):
 
 def test_grade_reports_a_missing_folder(tmp_path):
     result = subprocess.run(
-        [sys.executable, ROOT / "exercises" / "grade.py", tmp_path / "nope", tmp_path / "out"],
+        [sys.executable, "-m", "exercises.grade", tmp_path / "nope", tmp_path / "out"],
         capture_output=True,
         text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 2
     assert "is not a folder" in result.stderr
@@ -279,7 +267,7 @@ def test_every_attack_has_a_cheating_submission():
 def test_the_disk_reading_cheat_would_find_the_formula_if_it_could_read_the_judge():
     # the attack is real: run on the project (outside the sandbox) it finds the formula
     pattern = re.search(r"FORMULA = r'(.*)'", subs.READ_HIDDEN)[1]
-    match = re.search(pattern, (ROOT / "exercises" / "judge.py").read_text())
+    match = re.search(pattern, Path(judge.__file__).read_text())
     assert match and eval(match[1], {"math": math, "h": 3}) == 48
 
 
@@ -297,7 +285,7 @@ JUDGE_ONLY = [
 def test_graded_checks_are_not_in_the_student_notebook_or_the_kernels_files(built, name):
     text = (STUDENT / f"{name}.ipynb").read_text()
     assert not [s for s in JUDGE_ONLY if s in text]
-    judge_source = (ROOT / "exercises" / "judge.py").read_text()
+    judge_source = Path(judge.__file__).read_text()
     assert all(s in judge_source for s in JUDGE_ONLY)  # the check can fail
     with zipfile.ZipFile(BUILD / f"{name}-autograder.zip") as archive:
         # what otter copies next to the kernel: files/ and tests/ (the public checks)
@@ -417,7 +405,17 @@ def test_the_hessian_at_the_least_squares_fit_has_several_near_zero_eigenvalues(
     assert min(counts) >= 3, counts
 
 
-def _diagnose(losses, *, tolerance=2e-5):
+def _train(seed: int, **changes) -> training.Fit:
+    """Return the lecture's run from ``jax.random.key(seed)``, as a student's notebook trains it."""
+    start = models.init_params(jax.random.key(seed), (1, 3, 1))
+    return training.adam_fit(start, data.X, data.Y, progress=False, **changes)
+
+
+def _least_squares(seed: int):
+    return least_squares.fit(least_squares.initial_guess(jax.random.key(seed)), data.X, data.Y)
+
+
+def _diagnose(losses, *, tolerance=LECTURE.tolerance):
     losses = np.asarray(losses, dtype=float)
     if not np.all(np.isfinite(losses)):
         return "diverged"
@@ -427,22 +425,9 @@ def _diagnose(losses, *, tolerance=2e-5):
 @pytest.fixture(scope="module")
 def reinit_objects():
     """Seeds and fits of honest answers, trained once."""
-    fits = {}
-    for seed in range(0, 40):
-        start = models.init_params(jax.random.key(seed), (1, 3, 1))
-        fits[seed] = training.adam_fit(start, data.X, data.Y, progress=False)
-    ls = {
-        s: least_squares.fit(least_squares.initial_guess(jax.random.key(s)), data.X, data.Y)
-        for s in range(20)
-    }
-    bad = training.adam_fit(
-        models.init_params(jax.random.key(0), (1, 3, 1)),
-        data.X,
-        data.Y,
-        step_size=1.0,
-        progress=False,
-    )
-    return fits, ls, bad
+    fits = {seed: _train(seed) for seed in range(40)}
+    ls = {seed: _least_squares(seed) for seed in range(20)}
+    return fits, ls, _train(0, step_size=1.0)
 
 
 def test_reinitialization_judge_over_many_seed_choices(cached_inputs, reinit_objects):
@@ -470,7 +455,7 @@ def test_reinitialization_judge_over_many_seed_choices(cached_inputs, reinit_obj
         assert all(v.passed for v in verdicts.values()), (seed, seeds, verdicts)
         wrong = dict(namespace)
         wrong["max_spread"] = lambda p: float(np.ptp(np.asarray(p, dtype=float)))
-        wrong["diagnose"] = lambda losses, tolerance=2e-5: _diagnose(
+        wrong["diagnose"] = lambda losses, tolerance=LECTURE.tolerance: _diagnose(
             losses[-1:], tolerance=tolerance
         )
         verdicts = judge.judge(
@@ -585,31 +570,13 @@ def _run_check(check, **env) -> str:
 
 @pytest.fixture(scope="module")
 def trained():
-    fits = {s: training.adam_fit(models.init_params(jax.random.key(s), (1, 3, 1)), data.X, data.Y,
-                                 progress=False) for s in range(5)}  # fmt: skip
-    ls = {s: least_squares.fit(least_squares.initial_guess(jax.random.key(s)), data.X, data.Y)
-          for s in range(5)}  # fmt: skip
-    other_step = [
-        training.adam_fit(
-            models.init_params(jax.random.key(s), (1, 3, 1)),
-            data.X,
-            data.Y,
-            step_size=0.012,
-            progress=False,
-        )
-        for s in range(5)
-    ]
-    early = training.adam_fit(
-        models.init_params(jax.random.key(0), (1, 3, 1)),
-        data.X,
-        data.Y,
-        max_epochs=3,
-        progress=False,
-    )
-    return fits, ls, other_step, early
+    fits = {seed: _train(seed) for seed in range(5)}
+    ls = {seed: _least_squares(seed) for seed in range(5)}
+    other_step = [_train(seed, step_size=0.012) for seed in range(5)]
+    return fits, ls, other_step, _train(0, max_epochs=3)
 
 
-def _diagnose_last_only(losses, *, tolerance=2e-5):
+def _diagnose_last_only(losses, *, tolerance=LECTURE.tolerance):
     return _diagnose(np.asarray(losses)[-1:], tolerance=tolerance)
 
 
@@ -648,7 +615,9 @@ def test_reinitialization_public_checks_name_the_mistakes(trained):
         "seeds": list(fits), "fits": list(fits.values()),
         "max_spread": lambda p: float(np.ptp(np.asarray(p, dtype=float), axis=0).max()),
         "ls_seeds": list(ls), "ls_results": list(ls.values()),
-        "bad_fit": trained[3]._replace(losses=np.full(500, 0.1), epochs=500, converged=False),
+        "bad_fit": trained[3]._replace(
+            losses=np.full(LECTURE.max_epochs, 0.1), epochs=LECTURE.max_epochs, converged=False
+        ),
         "diagnose": _diagnose,
     }  # fmt: skip
     assert all(_run_check(check, **good) == "" for check in checks.values())
@@ -660,7 +629,11 @@ def test_reinitialization_public_checks_name_the_mistakes(trained):
         ("q3", {"ls_results": [ls[0]] * 5}, "did you draw a new start"),
         ("q4", {"bad_fit": early}, "keep max_epochs"),
         ("q4", {"diagnose": _diagnose_last_only}, "NaN anywhere"),
-        ("q4", {"diagnose": lambda losses, tolerance=2e-5: _diagnose(losses)}, "use the tolerance"),
+        (
+            "q4",
+            {"diagnose": lambda losses, tolerance=LECTURE.tolerance: _diagnose(losses)},
+            "use the tolerance",
+        ),
     ]
     for question, change, named in mistakes:
         assert named in _run_check(checks[question], **{**good, **change}), (question, named)

@@ -1,7 +1,8 @@
 """The public repository gets the lessons and student notebooks, never a solution or hidden test.
 
-`scripts/publish.py build` writes the tree that the public repository named in `_config.yml`
-holds, which is also what Binder (repo2docker), Colab and a JupyterHub (nbgitpuller) fetch.
+`python -m exercises.publish build` writes the tree that the public repository named in
+`_config.yml` holds, which is also what Binder (repo2docker), Colab and a JupyterHub
+(nbgitpuller) fetch.
 These tests build it into a temporary folder, check what it holds and that the secret scan
 finds nothing in it, and that the scan does find solutions and hidden tests where they are
 (the masters themselves, a student notebook with a solution pasted in, the issue's formulas).
@@ -9,30 +10,17 @@ finds nothing in it, and that the scan does find solutions and hidden tests wher
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-publish = _load("publish")
+from exercises import publish
+from exercises.catalog import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ through the real grading path, are in tests/exercises/hostile/.
 """
 
 import csv
-import importlib.util
 import json
 import os
 import shutil
@@ -21,15 +20,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-MASTER = ROOT / "exercises" / "reinitialization" / "reinitialization.md"
+from exercises import sandbox
+from exercises.catalog import ROOT, masters
+from tests.exercises.hostile import make_hostile
+
+MASTER = masters()["reinitialization"]
 KEYCTL = {"x86_64": (248, 250), "aarch64": (217, 219)}  # add_key, keyctl system calls
-
-SANDBOX_MODULE = ROOT / "exercises" / "sandbox.py"
-
-_spec = importlib.util.spec_from_file_location("sandbox", SANDBOX_MODULE)
-sandbox = sys.modules["sandbox"] = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(sandbox)
 
 
 @pytest.fixture
@@ -200,8 +196,9 @@ def test_the_private_tmp_and_shm_in_memory_are_size_limited(marker, workdir):
     assert int(lines["/dev/shm"].split()[2]) <= sandbox.SHM_MB
 
 
-def test_forked_sleepers_die_with_the_sandbox(marker, workdir):
-    result = run_script(
+LINGERING = {
+    # what the script leaves running: (script, what it prints once they are started)
+    "300 forked sleepers": (
         """
         import os, time
         for _ in range(300):
@@ -210,12 +207,35 @@ def test_forked_sleepers_die_with_the_sandbox(marker, workdir):
                 os._exit(0)
         print("forked 300")
         """,
-        marker,
-        workdir,
-    )
+        "forked 300",
+    ),
+    "detached daemons": (
+        """
+        import os, subprocess, sys, time
+        sleeper = [sys.executable, "-c", "import time; time.sleep(1000)", sys.argv[1]]
+        subprocess.Popen(sleeper, start_new_session=True, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+        if os.fork() == 0:  # classic double fork
+            os.setsid()
+            if os.fork() == 0:
+                os.closerange(0, 3)
+                time.sleep(1000)
+            os._exit(0)
+        time.sleep(0.3)
+        print("daemons started")
+        """,
+        "daemons started",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", LINGERING)
+def test_processes_left_running_die_with_the_sandbox(marker, workdir, case):
+    source, started = LINGERING[case]
+    result = run_script(source, marker, workdir)
     assert (result.status, result.returncode) == ("ok", 0)
-    assert "forked 300" in result.output
-    # run_script checked that none of the 300 is still running
+    assert started in result.output
+    # run_script checked that none of them is still running
 
 
 def test_forked_sleepers_die_when_the_sandbox_times_out(marker, workdir):
@@ -234,42 +254,15 @@ def test_forked_sleepers_die_when_the_sandbox_times_out(marker, workdir):
     assert result.status == "timeout"
 
 
-def test_detached_daemons_do_not_outlive_the_sandbox(marker, workdir):
-    result = run_script(
-        """
-        import os, subprocess, sys, time
-        sleeper = [sys.executable, "-c", "import time; time.sleep(1000)", sys.argv[1]]
-        subprocess.Popen(sleeper, start_new_session=True, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-        if os.fork() == 0:  # classic double fork
-            os.setsid()
-            if os.fork() == 0:
-                os.closerange(0, 3)
-                time.sleep(1000)
-            os._exit(0)
-        time.sleep(0.3)
-        print("daemons started")
-        """,
-        marker,
-        workdir,
-    )
-    assert (result.status, result.returncode) == ("ok", 0)
-    assert "daemons started" in result.output
-
-
 def test_writing_outside_the_workdir_creates_nothing_on_the_host(marker, workdir):
     places = host_places(marker)
     try:
         result = run_script(
             f"""
-            import os
+            import contextlib
             for place in {[str(p) for p in places]!r}:
-                try:
-                    with open(place, "w") as handle:
-                        handle.write("escaped")
-                    print("wrote", place)
-                except OSError as error:
-                    print("refused", place, type(error).__name__)
+                with contextlib.suppress(OSError), open(place, "w") as handle:
+                    handle.write("escaped")
             """,
             marker,
             workdir,
@@ -534,15 +527,18 @@ def test_the_graders_session_keyring_is_out_of_reach(marker, workdir):
         assert libc.syscall({keyctl}, 1, b"{marker}") > 0, ctypes.get_errno()
         secret = {secret!r}
         assert libc.syscall({add_key}, b"user", b"{marker}", secret, len(secret), -3) > 0
-        sys.path.insert(0, {str(SANDBOX_MODULE.parent)!r})
-        import sandbox
         from pathlib import Path
+        from exercises import sandbox
         result = sandbox.run([sys.executable, "-c", {textwrap.dedent(probe)!r}],
                              workdir=Path({str(workdir)!r}), timeout=20, memory_mb=1024)
         print(result.output)
         """
     done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(setup)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", textwrap.dedent(setup)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     assert "search -1" in done.stdout
@@ -684,11 +680,9 @@ def _run_as_nobody(python: str, workdir: Path, marker: str) -> None:
     )
     driver = textwrap.dedent(
         f"""
-        import importlib.util, json, sys
+        import json, sys
         from pathlib import Path
-        spec = importlib.util.spec_from_file_location("sandbox", {str(SANDBOX_MODULE)!r})
-        sandbox = sys.modules["sandbox"] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sandbox)
+        from exercises import sandbox
         result = sandbox.run([sys.executable, "-c", {hostile!r}, {marker!r}],
                              workdir=Path({str(workdir)!r}), timeout=20, memory_mb=1024)
         print(json.dumps(result.__dict__))
@@ -697,7 +691,12 @@ def _run_as_nobody(python: str, workdir: Path, marker: str) -> None:
     command = ["setpriv", f"--reuid={sandbox.SANDBOX_UID}", f"--regid={sandbox.SANDBOX_UID}"]
     command += ["--clear-groups", "--", python, "-c", driver]
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"}
+        command,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -709,19 +708,14 @@ def _run_as_nobody(python: str, workdir: Path, marker: str) -> None:
         assert not place.exists()
 
 
-# ---- hostile notebooks through the real grading path (exercises/grade.py) -------------------
+# ---- hostile notebooks through the real grading path (python -m exercises.grade) -------------
 
-_hostile_spec = importlib.util.spec_from_file_location(
-    "make_hostile", ROOT / "tests" / "exercises" / "hostile" / "make_hostile.py"
-)
-make_hostile = importlib.util.module_from_spec(_hostile_spec)
-_hostile_spec.loader.exec_module(make_hostile)
 GRADING_TIMEOUT = 30  # seconds per notebook; the blank notebooks need a few
 
 
 @pytest.fixture(scope="module")
 def hostile_grading(tmp_path_factory):
-    """Grade every hostile notebook once with exercises/grade.py; return what it left."""
+    """Grade every hostile notebook once with exercises.grade; return what it left."""
     marker = f"sandbox-test-{uuid.uuid4().hex}"
     base = tmp_path_factory.mktemp("hostile")
     submissions, out = base / "submissions", base / "out"
@@ -759,10 +753,12 @@ def hostile_grading(tmp_path_factory):
     originals = {path: path.read_bytes() for path in submissions.iterdir()}
     secret = f"{marker}-secret"
     env = {**os.environ, "GRADING_SECRET_TOKEN": secret}
-    command = [sys.executable, str(ROOT / "exercises" / "grade.py"), str(submissions), str(out)]
+    command = [sys.executable, "-m", "exercises.grade", str(submissions), str(out)]
     command += ["--workers", "2", "--timeout", str(GRADING_TIMEOUT)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=600, cwd=ROOT
+        )
         leftovers = {
             "processes": processes_with(marker),
             "created": [str(path) for path in targets if path.exists()],

@@ -2,33 +2,22 @@
 
 The exercise pages are built from the student notebooks; this scans every file of the built
 HTML (pages, `_sources`, the `.ipynb` downloads, the search index, scripts) with the same
-markers `make publish` uses on the public tree (`scripts/publish.py`: otter's directives, the
+markers `make publish` uses on the public tree (`exercises/publish.py`: otter's directives, the
 lines of the masters' solutions and hidden tests and of the judge's code, the answer formulas,
 copies of private files).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
-from site_pages import HTML_DIR, ROOT, html_files
+from site_pages import HTML_DIR, html_files
+
+from exercises import publish
 
 pytestmark = pytest.mark.built_site
 
 
-def _publish():
-    spec = importlib.util.spec_from_file_location("publish", ROOT / "scripts" / "publish.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["publish"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_built_site_holds_no_solution_or_hidden_test():
-    publish = _publish()
     assert html_files(), f"no built site in {HTML_DIR}"
     markers = publish.secret_markers()
     assert any(m.source.endswith("(solution or hidden test)") for m in markers)

@@ -16,8 +16,9 @@ importing it runs nothing.
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
-BASE = ROOT / "exercises" / "student" / "reinitialization.ipynb"
+from exercises.catalog import ROOT, STUDENT
+
+BASE = STUDENT / "reinitialization.ipynb"
 
 # name -> (hostile cell, status the grading row must have)
 CASES: dict[str, tuple[str, str]] = {

@@ -13,7 +13,7 @@ styles than the solution (full marks), cheating submissions (one per attack on t
 grading, each on blank or wrong answers, so that any point they get is a point stolen),
 and bad files. ``CHEATS`` names the cheating ones.
 
-Usage: ``python tests/exercises/submissions/make_submissions.py OUT`` (after ``make exercises``).
+Usage: ``python -m tests.exercises.submissions.make_submissions OUT`` (after ``make exercises``).
 """
 
 import copy
@@ -22,7 +22,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from exercises.catalog import BUILD, STUDENT, names
+
 ANSWER_TAG = "otter_answer_cell"
 
 Edit = Callable[[list[str]], list[str] | None]
@@ -730,12 +731,11 @@ def all_cases() -> list[str]:
 
 def write_all(out: Path, cases: list[str] | None = None) -> dict[str, Path]:
     """Write the submissions (all by default) to ``out``; return their paths by case."""
-    build, student = ROOT / "_build" / "exercises", ROOT / "exercises" / "student"
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
     for case in cases or all_cases():
         paths[case] = out / f"{case}.ipynb"
-        paths[case].write_bytes(make(case, build, student))
+        paths[case].write_bytes(make(case, BUILD, STUDENT))
     return paths
 
 
@@ -743,15 +743,15 @@ def write_blank(out: Path) -> dict[str, Path]:
     """Copy the unanswered student notebooks to ``out`` as ``<name>-blank.ipynb``."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for notebook in sorted((ROOT / "exercises" / "student").glob("*.ipynb")):
-        paths[notebook.stem] = out / f"{notebook.stem}-blank.ipynb"
-        paths[notebook.stem].write_bytes(notebook.read_bytes())
+    for name in names():
+        paths[name] = out / f"{name}-blank.ipynb"
+        paths[name].write_bytes((STUDENT / f"{name}.ipynb").read_bytes())
     return paths
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python tests/exercises/submissions/make_submissions.py OUT")
+        sys.exit("usage: python -m tests.exercises.submissions.make_submissions OUT")
     for path in write_all(Path(sys.argv[1])).values():
         print(path)
     for path in write_blank(Path(sys.argv[1])).values():

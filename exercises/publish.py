@@ -3,12 +3,12 @@
 This repository is the instructor's: it holds the exercise masters with their reference
 solutions and hidden tests, the grading code and the prepared submissions. Students reach
 only the public repository named in `_config.yml` (`repository.url`): every launch link and
-the site's repository button point there. This script writes that repository's content and
+the site's repository button point there. This module writes that repository's content and
 pushes it.
 
-    python scripts/publish.py build [--out _build/publish]   # `make publish`
-    python scripts/publish.py check DIR [DIR ...]             # scan trees for secrets
-    python scripts/publish.py push [--tree _build/publish] [--remote URL] [--workdir DIR]
+    python -m exercises.publish build [--out _build/publish]   # `make publish`
+    python -m exercises.publish check DIR [DIR ...]             # scan trees for secrets
+    python -m exercises.publish push [--tree _build/publish] [--remote URL] [--workdir DIR]
 
 `build` copies an allowlist (`PUBLIC`): anything not named there stays private, so a new
 private file needs no rule. It writes a short public README.md from sections of this one, then
@@ -50,9 +50,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import yaml
+from coursetools.project import repository
 
-ROOT = Path(__file__).resolve().parents[1]
+from exercises.catalog import ROOT
+
 DEFAULT_OUT = ROOT / "_build" / "publish"
 
 #: What the public repository holds (files, or folders copied whole). Everything else, the
@@ -79,9 +80,6 @@ PUBLIC: tuple[str, ...] = (
     "Makefile",
     "mk/site.mk",
     "requirements-dev.txt",
-    "scripts/pair_notebooks.py",
-    "scripts/binder_sim.py",
-    "scripts/colab_sim.py",
     ".gitignore",
 )
 #: Sections of this README.md copied into the public one, in this order.
@@ -155,7 +153,7 @@ def _sections(markdown: str) -> dict[str, str]:
 
 
 def public_readme(root: Path = ROOT) -> str:
-    """The public README: this README's title and introduction, a note, `README_SECTIONS`."""
+    """Return the public README: this README's title and introduction, a note, `README_SECTIONS`."""
     text = (root / "README.md").read_text(encoding="utf-8")
     intro = re.split(r"(?m)^## ", text, maxsplit=1)[0].rstrip()
     sections = _sections(text)
@@ -283,7 +281,7 @@ def _is_master(path: Path) -> bool:
 
 
 def masters(root: Path = ROOT) -> list[Path]:
-    """The otter masters: MyST notebooks under exercises/ with `# BEGIN QUESTION` cells."""
+    """Return the otter masters: MyST notebooks under exercises/ with `# BEGIN QUESTION` cells."""
     return [
         root / f
         for f in project_files(root)
@@ -304,7 +302,7 @@ def private_files(root: Path = ROOT) -> list[str]:
 
 
 def _file_lines(path: Path) -> Iterator[str]:
-    """The lines of a text file (of every string in a JSON file)."""
+    """Yield the lines of a text file (of every string in a JSON file)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError):
@@ -339,6 +337,8 @@ def secret_markers(root: Path = ROOT) -> list[Marker]:
             published |= lines
             if f.startswith("lib/"):
                 library |= lines
+    # the public README, which `build` writes (its note is this module's own text)
+    published |= {normalise(line) for line in public_readme(root).splitlines()}
     # A solution line that lib/ also holds (`(w0, b0), (w1, b1) = params`) is an idiom of the
     # package, not a secret; one that a lesson or a README shows still counts as a leak. A
     # line of the grading code that repeats any published file (the judge reusing mlintro,
@@ -384,7 +384,7 @@ def _json_strings(value: object) -> Iterator[str]:
 
 
 def searchable_texts(path: Path) -> list[str]:
-    """The forms of a file a marker is looked for in (not yet normalised).
+    """Return the forms of a file a marker is looked for in (not yet normalised).
 
     The raw text; for HTML also the text without tags and entities (highlighted code is
     split into spans); for JSON and notebooks every string value, unescaped.
@@ -406,7 +406,7 @@ def searchable_texts(path: Path) -> list[str]:
 
 
 def found_markers(path: Path, markers: list[Marker]) -> list[Marker]:
-    """The markers that the file at `path` holds, in any of its searchable forms."""
+    """Return the markers that the file at `path` holds, in any of its searchable forms."""
     found = []
     texts = searchable_texts(path)
     forms = [({normalise(line) for line in t.splitlines()}, normalise(t)) for t in texts]
@@ -463,12 +463,6 @@ def check(trees: list[Path], root: Path = ROOT) -> int:
 # --------------------------------------------------------------------------- the push
 
 
-def repository(root: Path = ROOT) -> tuple[str, str]:
-    """The public repository's URL and branch, named once in `_config.yml`."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    return str(config["repository"]["url"]).rstrip("/"), str(config["repository"]["branch"])
-
-
 def _git(*args: str, cwd: Path) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
@@ -476,7 +470,7 @@ def _git(*args: str, cwd: Path) -> str:
 
 
 def source_commit(root: Path = ROOT) -> str:
-    """This repository's commit, with `-dirty` when the working tree has changes."""
+    """Return this repository's commit, with `-dirty` when the working tree has changes."""
     commit = _git("rev-parse", "--short=12", "HEAD", cwd=root)
     dirty = _git("status", "--porcelain", "--untracked-files=no", cwd=root)
     return f"{commit}-dirty" if dirty else commit
@@ -524,6 +518,7 @@ def push(tree: Path, remote: str, branch: str, workdir: Path, root: Path = ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command given on the command line; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="write the public tree and scan it")
