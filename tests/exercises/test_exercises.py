@@ -33,7 +33,7 @@ from mlintro.config import LECTURE
 
 from exercises import collect, judge, sandbox
 from exercises.build import question_points
-from exercises.catalog import BUILD, ROOT, STUDENT, names
+from exercises.catalog import BUILD, ROOT, STUDENT, masters, names
 from tests.exercises.submissions import make_submissions as subs
 
 NAMES = tuple(names())
@@ -166,7 +166,7 @@ def test_grade_reports_a_missing_folder(tmp_path):
 
 def _solution_lines(name: str) -> set[str]:
     """Distinctive lines that only the solution blocks and hidden tests of a master contain."""
-    master = (ROOT / "exercises" / name / f"{name}.md").read_text()
+    master = masters()[name].read_text()
     secret, public = set(), set()
     in_solution = in_hidden = False
     previous = ""

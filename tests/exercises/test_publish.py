@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from exercises import publish
-from exercises.catalog import ROOT
+from exercises.catalog import ROOT, STUDENT
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +104,7 @@ def test_markers_are_read_from_every_master(markers):
 def test_the_scan_finds_a_solution_pasted_into_a_student_notebook(tmp_path, markers):
     """Each master's solutions and hidden tests, put into its student notebook, are found."""
     for master in publish.masters():
-        student = ROOT / "exercises" / "student" / f"{master.stem}.ipynb"
+        student = STUDENT / f"{master.stem}.ipynb"
         if not student.exists():
             continue
         secret = sorted(publish.split_master(master).secret)
