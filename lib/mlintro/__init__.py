@@ -6,11 +6,15 @@ One module per idea:
   activation functions, with the default one (``DEFAULT_ACTIVATION``).
 - :mod:`mlintro.data`: the training data, y = x^(1/3) on [0, 1].
 - :mod:`mlintro.models`: the 10-parameter model in scalar, vector and
-  matrix form, and the general neural network ``nn``.
-- :mod:`mlintro.least_squares`: the fit with :func:`scipy.optimize.least_squares`.
+  matrix form, its parameters by name (``neurons``), and the general neural
+  network ``nn`` with its hidden layers.
+- :mod:`mlintro.least_squares`: the fit with :func:`scipy.optimize.least_squares`,
+  of the 10-parameter model and of a network of any depth.
 - :mod:`mlintro.training`: Adam (optax) with the whole training loop compiled.
 - :mod:`mlintro.analysis`: gradient, Hessian and its spectrum at a fit.
-- :mod:`mlintro.fourier`: the Fourier-series view of a one-layer network.
+- :mod:`mlintro.expansions`: sums of activation functions, fitted by least squares:
+  the view of a one-layer network as an expansion in a basis.
+- :mod:`mlintro.fourier`: the Fourier cosine series, the expansion the lesson starts from.
 - :mod:`mlintro.sweep`: hyperparameter sweeps, one trained network per setting, as a table.
 - :mod:`mlintro.plotting`: the figures of the lessons, a sweep's animation among them.
 - :mod:`mlintro.widgets`: the ipywidgets explorer that trains a network for the chosen setting.

@@ -9,8 +9,12 @@ The same function is written four ways, each a rewrite of the one before:
 4. :func:`nn`: a network with any layer sizes, parameters as a list of
    ``(W, b)`` pairs, one per layer.
 
-:func:`params_from_flat` and :func:`flat_from_params` convert between the flat
-10-vector of the least-squares fit and the ``(W, b)`` pairs of the network.
+The flat vector ``theta`` (the θ of the lessons' equations) holds the ten
+parameters in the order of :data:`PARAMETER_NAMES`; ``params`` is the list of
+``(W, b)`` pairs of the network. :func:`neurons` names the entries of ``theta``
+(a :class:`Neurons`), and :func:`params_from_flat` and :func:`flat_from_params`
+go between ``theta`` and ``params``, both through :class:`Neurons`.
+:func:`hidden_layers` returns what the hidden layers of a network compute.
 
 Every model takes the activation g as the keyword ``activation``; the default is
 :data:`mlintro.config.DEFAULT_ACTIVATION`, the lecture's tanh.
@@ -18,9 +22,11 @@ Every model takes the activation g as the keyword ``activation``; the default is
 
 import itertools
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.typing import ArrayLike
 
 from .config import DEFAULT_ACTIVATION, Activation
@@ -28,10 +34,13 @@ from .config import DEFAULT_ACTIVATION, Activation
 __all__ = [
     "PARAMETER_NAMES",
     "Activation",
+    "Neurons",
     "Params",
     "flat_from_params",
+    "hidden_layers",
     "init_params",
     "matrix_model",
+    "neurons",
     "nn",
     "params_from_flat",
     "predict",
@@ -45,21 +54,92 @@ Params = list[tuple[jax.Array, jax.Array]]
 PARAMETER_NAMES = ("b1", "w10", "w00", "b00", "w11", "w01", "b01", "w12", "w02", "b02")
 """The order of the ten parameters in the flat vector, as in the lecture."""
 
-_N_HIDDEN = 3
 
-
-def _check_flat(pars: ArrayLike) -> jax.Array:
-    pars = jnp.asarray(pars)
-    if pars.shape != (len(PARAMETER_NAMES),):
+def _check_flat(theta: ArrayLike) -> jax.Array:
+    theta = jnp.asarray(theta)
+    if theta.shape != (len(PARAMETER_NAMES),):
         raise ValueError(
             f"expected the {len(PARAMETER_NAMES)} parameters {PARAMETER_NAMES}, "
-            f"got an array of shape {pars.shape}"
+            f"got an array of shape {theta.shape}"
         )
-    return pars
+    return theta
+
+
+class Neurons(NamedTuple):
+    """The parameters of a network with one hidden layer, by name, neuron by neuron.
+
+    y = b1 + sum_i w1[i] g(w0[i] x + b0[i]): the lessons' w_{0i}, b_{0i}, w_{1i}, b_1.
+    Each field holds one entry per hidden neuron (``b1`` one number), as NumPy or
+    JAX arrays like the vector they were taken from.
+    """
+
+    w0: np.ndarray | jax.Array
+    """Input weights ``w00, w01, ...``."""
+    b0: np.ndarray | jax.Array
+    """Hidden biases ``b00, b01, ...``."""
+    w1: np.ndarray | jax.Array
+    """Output weights ``w10, w11, ...``."""
+    b1: np.ndarray | jax.Array
+    """The output bias."""
+
+    def theta(self) -> np.ndarray | jax.Array:
+        """Return the flat vector: ``b1``, then ``w1i, w0i, b0i`` for each neuron.
+
+        Examples
+        --------
+        >>> Neurons(w0=np.array([1.0]), b0=np.array([2.0]), w1=np.array([3.0]), b1=4.0).theta()
+        array([4., 3., 1., 2.])
+        """
+        xp = jnp if isinstance(self.w0, jax.Array) else np
+        per_neuron = xp.stack([self.w1, self.w0, self.b0], axis=1)  # rows (w1i, w0i, b0i)
+        return xp.concatenate([xp.reshape(self.b1, 1), per_neuron.ravel()])
+
+    def params(self) -> Params:
+        """Return the ``(W, b)`` pairs of the 1-H-1 network with these neurons.
+
+        The network multiplies inputs from the right (``inputs @ W``), so the hidden
+        weights have shape ``(1, H)`` and the output weights ``(H, 1)``.
+
+        Examples
+        --------
+        >>> n = Neurons(w0=np.ones(2), b0=np.zeros(2), w1=np.ones(2), b1=0.5)
+        >>> [(w.shape, b.shape) for w, b in n.params()]
+        [((1, 2), (2,)), ((2, 1), (1,))]
+        """
+        w0, b0, w1, b1 = (jnp.asarray(a) for a in self)
+        return [(w0.reshape(1, -1), b0), (w1.reshape(-1, 1), b1.reshape(1))]
+
+
+def neurons(theta: ArrayLike) -> Neurons:
+    """Name the entries of the flat 10-vector, neuron by neuron.
+
+    ``theta`` may have further axes after the first, e.g. the columns of the
+    eigenvectors of a Hessian, or the transposed Jacobian: each field then keeps them.
+    The fields are JAX arrays if ``theta`` is one, NumPy arrays otherwise.
+
+    Examples
+    --------
+    >>> neurons(np.arange(10.0)).w0  # w00, w01, w02
+    array([2., 5., 8.])
+    >>> neurons(np.arange(10.0)).b1
+    np.float64(0.0)
+    >>> neurons(np.eye(10)[:, :2]).w1.shape  # two vectors at once
+    (3, 2)
+    """
+    array: np.ndarray | jax.Array = (
+        theta if isinstance(theta, jax.Array) else np.asarray(theta, dtype=np.float64)
+    )
+    if array.shape[:1] != (len(PARAMETER_NAMES),):
+        raise ValueError(
+            f"expected the {len(PARAMETER_NAMES)} parameters {PARAMETER_NAMES}, "
+            f"got an array of shape {array.shape}"
+        )
+    per_neuron = array[1:].reshape(3, 3, *array.shape[1:])  # (w1i, w0i, b0i) for each i
+    return Neurons(w0=per_neuron[:, 1], b0=per_neuron[:, 2], w1=per_neuron[:, 0], b1=array[0])
 
 
 def scalar_model(
-    x: ArrayLike, pars: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
+    x: ArrayLike, theta: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
 ) -> jax.Array:
     """Evaluate the 10-parameter model term by term, as first written.
 
@@ -67,18 +147,18 @@ def scalar_model(
     ----------
     x
         Inputs, any shape.
-    pars
+    theta
         The ten parameters in the order of :data:`PARAMETER_NAMES`.
     activation
         The activation function g of the three terms.
 
     Examples
     --------
-    >>> pars = jnp.array([1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
-    >>> scalar_model(jnp.array([0.0, 1.0]), pars)  # b1 + 2 tanh(0) = 1
+    >>> theta = jnp.array([1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    >>> scalar_model(jnp.array([0.0, 1.0]), theta)  # b1 + 2 tanh(0) = 1
     Array([1., 1.], dtype=float64)
     """
-    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = _check_flat(pars)
+    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = _check_flat(theta)
     x = jnp.asarray(x)
     return (
         b1
@@ -88,15 +168,8 @@ def scalar_model(
     )
 
 
-def _split_flat(pars: ArrayLike) -> tuple[jax.Array, jax.Array, jax.Array, jax.Array]:
-    """Return ``w0, b0, w1, b1`` (three input weights, three biases, three output weights, one)."""
-    pars = _check_flat(pars)
-    neurons = pars[1:].reshape(_N_HIDDEN, 3)  # rows: (w1i, w0i, b0i)
-    return neurons[:, 1], neurons[:, 2], neurons[:, 0], pars[0]
-
-
 def vector_model(
-    x: ArrayLike, pars: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
+    x: ArrayLike, theta: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
 ) -> jax.Array:
     """Evaluate the model with the three terms as one vector.
 
@@ -104,14 +177,14 @@ def vector_model(
 
     Examples
     --------
-    >>> pars = jnp.linspace(-1.0, 1.0, 10)
+    >>> theta = jnp.linspace(-1.0, 1.0, 10)
     >>> x = jnp.linspace(0.0, 1.0, 5)
-    >>> bool(jnp.allclose(vector_model(x, pars), scalar_model(x, pars)))
+    >>> bool(jnp.allclose(vector_model(x, theta), scalar_model(x, theta)))
     True
     """
-    w0, b0, w1, b1 = _split_flat(pars)
+    w0, b0, w1, b1 = neurons(_check_flat(theta))
     x = jnp.asarray(x)
-    return w1 @ activation(jnp.outer(w0, x) + b0[:, None]) + b1
+    return jnp.matmul(w1, activation(jnp.outer(w0, x) + b0[:, None])) + b1
 
 
 def matrix_model(
@@ -151,7 +224,7 @@ def matrix_model(
     return (w1 @ activation(w0 @ x_row + b0[:, None]) + b1[:, None])[0]
 
 
-def params_from_flat(pars: ArrayLike) -> Params:
+def params_from_flat(theta: ArrayLike) -> Params:
     """Turn the flat 10-vector into the ``(W, b)`` pairs of a 1-3-1 network.
 
     The network multiplies inputs from the right (``inputs @ W``), so the hidden
@@ -162,8 +235,7 @@ def params_from_flat(pars: ArrayLike) -> Params:
     >>> [(w.shape, b.shape) for w, b in params_from_flat(jnp.arange(10.0))]
     [((1, 3), (3,)), ((3, 1), (1,))]
     """
-    w0, b0, w1, b1 = _split_flat(pars)
-    return [(w0.reshape(1, _N_HIDDEN), b0), (w1.reshape(_N_HIDDEN, 1), b1.reshape(1))]
+    return neurons(_check_flat(theta)).params()
 
 
 def flat_from_params(params: Params) -> jax.Array:
@@ -173,16 +245,16 @@ def flat_from_params(params: Params) -> jax.Array:
 
     Examples
     --------
-    >>> pars = jnp.arange(10.0)
-    >>> bool(jnp.array_equal(flat_from_params(params_from_flat(pars)), pars))
+    >>> theta = jnp.arange(10.0)
+    >>> bool(jnp.array_equal(flat_from_params(params_from_flat(theta)), theta))
     True
     """
+    width = len(PARAMETER_NAMES) // 3
     shapes = [(w.shape, b.shape) for w, b in params]
-    if shapes != [((1, _N_HIDDEN), (_N_HIDDEN,)), ((_N_HIDDEN, 1), (1,))]:
-        raise ValueError(f"expected a 1-3-1 network, got layer shapes {shapes}")
+    if shapes != [((1, width), (width,)), ((width, 1), (1,))]:
+        raise ValueError(f"expected a 1-{width}-1 network, got layer shapes {shapes}")
     (w0, b0), (w1, b1) = params
-    neurons = jnp.stack([w1[:, 0], w0[0], b0], axis=1)  # rows: (w1i, w0i, b0i)
-    return jnp.concatenate([b1, neurons.ravel()])
+    return jnp.asarray(Neurons(w0=w0[0], b0=b0, w1=w1[:, 0], b1=b1[0]).theta())
 
 
 def nn(
@@ -216,6 +288,47 @@ def nn(
         inputs = activation(inputs @ weights + bias)
     weights, bias = params[-1]
     return inputs @ weights + bias
+
+
+def hidden_layers(
+    params: Params, x: ArrayLike, *, activation: Activation = DEFAULT_ACTIVATION
+) -> list[jax.Array]:
+    """Return the outputs of each hidden layer of a one-input network at the inputs ``x``.
+
+    Hidden layer k outputs the activation of the network cut after its layer k,
+    ``activation(nn(params[:k + 1], ...))``. The network's output is linear in
+    the last of them: ``hidden_layers(...)[-1] @ W + b`` with ``(W, b) = params[-1]``.
+    Each hidden layer is a new set of basis functions of ``x``, built from the one before.
+
+    Parameters
+    ----------
+    params
+        One ``(W, b)`` pair per layer, as in :func:`nn`, with one input.
+    x
+        1-D inputs.
+    activation
+        The hidden layers' activation function.
+
+    Returns
+    -------
+    list of Array
+        One array of shape ``(len(x), width)`` per hidden layer.
+
+    Examples
+    --------
+    >>> params = init_params(jax.random.key(0), (1, 3, 2, 1))
+    >>> x = jnp.linspace(0, 1, 4)
+    >>> [h.shape for h in hidden_layers(params, x)]
+    [(4, 3), (4, 2)]
+    >>> w, b = params[-1]
+    >>> bool(jnp.allclose(hidden_layers(params, x)[-1] @ w + b, nn(params, x[:, None])))
+    True
+    """
+    inputs = jnp.asarray(x, dtype=jnp.float64).reshape(-1, 1)
+    return [
+        activation(nn(params[: k + 1], inputs, activation=activation))
+        for k in range(len(params) - 1)
+    ]
 
 
 def predict(

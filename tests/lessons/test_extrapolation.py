@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from mlintro import data, fourier, least_squares, models, training
+from mlintro import data, least_squares, models, training
 
 SEEDS = range(50)
 X_FAR = data.extrapolation_grid(stop=10.0, n_points=501)
@@ -64,7 +64,7 @@ def test_tanh_network_saturates_at_its_limit_for_every_seed(runs):
             # is not at its limit: only its tiny output weight keeps the output flat
             continue
         # "every neuron within 1e-2 of its limit for all x >= 5"
-        hidden = fourier.hidden_layers(fit.params, X_FAR)[0]
+        hidden = models.hidden_layers(fit.params, X_FAR)[0]
         assert np.all(1 - np.abs(hidden[BEYOND_5]) < 1e-2), seed
         (w0, _), (w1, b1) = fit.params
         limit = float(b1[0] + np.sum(w1[:, 0] * np.sign(w0[0])))

@@ -11,10 +11,9 @@ and the linear fit on their second layer is within 1.6 % of it.
 """
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
-from mlintro import data, fourier, least_squares, models
+from mlintro import data, expansions, fourier, least_squares, models
 
 SEEDS = range(50)
 T = np.pi * data.X  # the page's t = pi x
@@ -28,15 +27,15 @@ def page_keys(seed):
 
 
 def tanh_rms(expansion):
-    return fourier.rms_error(expansion, data.X, data.Y, activation=jnp.tanh)
+    return expansions.rms_error(expansion, data.X, data.Y)
 
 
 @pytest.fixture(scope="module")
 def cosines():
     """Relaxation 2 and the cosines with fitted offsets: no random start."""
-    free = fourier.fit_frequencies(T, data.Y, start=fourier.fit_coefficients(T, data.Y, n_terms=3))
-    with_offsets = fourier.fit_frequencies(T, data.Y, start=free, fit_offsets=True)
-    return fourier.rms_error(free, T, data.Y), fourier.rms_error(with_offsets, T, data.Y)
+    free = expansions.fit(T, data.Y, start=fourier.fit_coefficients(T, data.Y, n_terms=3))
+    with_offsets = expansions.fit(T, data.Y, start=free, fit_offsets=True)
+    return expansions.rms_error(free, T, data.Y), expansions.rms_error(with_offsets, T, data.Y)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +44,7 @@ def tanh_runs():
     for seed in SEEDS:
         key, _ = page_keys(seed)
         for fit_offsets, name in ((True, "with offsets"), (False, "without offsets")):
-            expansion = fourier.fit_activation_expansion(
+            expansion = expansions.fit_activation_expansion(
                 data.X, data.Y, key=key, fit_offsets=fit_offsets
             )
             runs[name].append(tanh_rms(expansion))
@@ -126,8 +125,8 @@ def test_second_hidden_layer_makes_the_output_linear_for_every_seed():
     for seed in SEEDS:
         _, network_key = page_keys(seed)
         start = models.init_params(network_key, (1, 3, 3, 1))
-        deep = fourier.fit_network(start, data.X, data.Y, max_nfev=500)  # as on the page
-        h1, h2 = fourier.hidden_layers(deep, data.X)
+        deep = least_squares.fit_network(start, data.X, data.Y, max_nfev=500)  # as on the page
+        h1, h2 = models.hidden_layers(deep, data.X)
         on_h1, on_h2 = linear_fit_rms(h1), linear_fit_rms(h2)
         rms_deep = float(np.sqrt(np.mean((models.predict(deep, data.X) - data.Y) ** 2)))
         assert on_x > 10 * on_h2, seed

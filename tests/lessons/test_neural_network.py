@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from mlintro import analysis, data, explore, least_squares, models, training
+from mlintro import analysis, data, least_squares, models, sweep, training
 from mlintro.config import LECTURE
 
 SEEDS = range(50)
@@ -37,19 +37,19 @@ def page_keys(seed):
     return ls_key, init_key, starts_key
 
 
-def flat_mse(flat_pars):
-    return training.mse(models.params_from_flat(flat_pars), X, Y)
+def flat_mse(theta):
+    return training.mse(models.params_from_flat(theta), X, Y)
 
 
 gradient = jax.jit(jax.grad(flat_mse))
 
 
-def mse(flat_pars):
-    return float(np.mean(np.asarray(least_squares.residuals(flat_pars, X, Y)) ** 2))
+def mse(theta):
+    return float(np.mean(np.asarray(least_squares.residuals(theta, X, Y)) ** 2))
 
 
-def in_usual_basin(flat_pars):
-    input_weights = analysis.neurons(analysis.canonical_form(flat_pars)).input_weights
+def in_usual_basin(theta):
+    input_weights = models.neurons(analysis.canonical_form(theta)).w0
     return bool(np.allclose(input_weights, USUAL_BASIN, rtol=0.01, atol=0))
 
 
@@ -71,24 +71,24 @@ def runs():
 def comparisons(runs):
     out = []
     for run in runs:
-        nn_pars = models.flat_from_params(run["restarted"].params)
-        after_adam = least_squares.fit(nn_pars, X, Y).x
+        nn_theta = models.flat_from_params(run["restarted"].params)
+        after_adam = least_squares.fit(nn_theta, X, Y).x
         same_start = least_squares.fit(models.flat_from_params(run["start"]), X, Y).x
         out.append(
-            {"seed": run["seed"], "nn": nn_pars, "after": after_adam, "same_start": same_start}
+            {"seed": run["seed"], "nn": nn_theta, "after": after_adam, "same_start": same_start}
         )
     return out
 
 
 @pytest.fixture(scope="module")
 def sweeps():
-    settings = explore.one_at_a_time(
-        hidden_sizes=(1, 5), n_layers=(2,), activations=("sigmoid", "relu"), step_sizes=(0.001, 0.1)
+    settings = sweep.one_at_a_time(
+        widths=(1, 5), depths=(2,), activations=("sigmoid", "relu"), step_sizes=(0.001, 0.1)
     )
     out = []
     for seed in SEEDS:
         _, init_key, _ = page_keys(seed)
-        trials = explore.sweep(init_key, X, Y, settings)
+        trials = sweep.train_all(init_key, X, Y, settings)
         out.append({t.setting: t.fit for t in trials})
     return out
 
@@ -163,9 +163,9 @@ def test_least_squares_from_the_networks_start_mostly_lands_in_the_usual_basin(c
 
 
 def test_explorer_claims_hold_for_every_start(sweeps):
-    base = explore.Setting()
+    base = sweep.Setting()
     for seed, by_setting in zip(SEEDS, sweeps, strict=True):
-        assert not by_setting[base._replace(hidden=1)].converged, seed
+        assert not by_setting[base._replace(width=1)].converged, seed
         assert not by_setting[base._replace(activation="relu")].converged, seed
         slow = by_setting[base._replace(step_size=0.001)]
         assert not slow.converged and np.mean(np.diff(slow.losses) > 0) < 0.05, seed
@@ -173,15 +173,15 @@ def test_explorer_claims_hold_for_every_start(sweeps):
         assert not jumpy.converged, seed
 
 
-@pytest.mark.parametrize("changes", [{}, {"hidden": 5}, {"layers": 2}])
+@pytest.mark.parametrize("changes", [{}, {"width": 5}, {"depth": 2}])
 def test_three_or_five_neurons_and_two_layers_reach_the_tolerance_from_most_starts(sweeps, changes):
-    setting = explore.Setting()._replace(**changes)
+    setting = sweep.Setting()._replace(**changes)
     converged = [s[setting].converged for s in sweeps]
     assert sum(converged) >= 0.9 * len(sweeps)
 
 
 def test_sigmoid_network_ends_near_the_tolerance_and_reaches_it_with_more_epochs(sweeps):
-    base = explore.Setting(activation="sigmoid")
+    base = sweep.Setting(activation="sigmoid")
     for seed, by_setting in zip(SEEDS, sweeps, strict=True):
         fit = by_setting[base]
         # "not far above the tolerance": within a decade of it
@@ -192,7 +192,7 @@ def test_sigmoid_network_ends_near_the_tolerance_and_reaches_it_with_more_epochs
 
 
 def test_jumping_at_step_size_0_1_comes_mostly_from_the_restarts(sweeps):
-    base = explore.Setting(step_size=0.1)
+    base = sweep.Setting(step_size=0.1)
     for seed, by_setting in zip(SEEDS, sweeps, strict=True):
         rises = np.mean(np.diff(by_setting[base].losses) > 0)
         _, init_key, _ = page_keys(seed)

@@ -34,10 +34,6 @@ def first_start(seed):
     return least_squares.initial_guess(first_key)
 
 
-def index(name):
-    return models.PARAMETER_NAMES.index(name)
-
-
 @pytest.fixture(scope="module")
 def runs():
     records = []
@@ -125,7 +121,7 @@ def test_the_hessian_is_positive_definite_and_sloppy_without_a_gap(main):
 
 def test_the_gauss_newton_term_is_far_flatter_than_the_hessian(main):
     def check(r):
-        jac = analysis.jacobian(r["canonical"], X, Y)
+        jac = least_squares.jacobian(r["canonical"], X, Y)
         gauss_newton = np.sort(2 * np.linalg.svd(jac, compute_uv=False) ** 2)
         eigs = r["curvature"].eigenvalues
         return (
@@ -141,8 +137,8 @@ def test_the_gauss_newton_term_is_far_flatter_than_the_hessian(main):
 
 def test_every_neuron_works_in_its_tail(main):
     def check(r):
-        parts = analysis.neurons(r["canonical"])
-        z = parts.input_weights[:, None] * X + parts.biases[:, None]
+        parts = models.neurons(r["canonical"])
+        z = parts.w0[:, None] * X + parts.b0[:, None]
         tail_error = np.abs(np.tanh(z) - (1 - 2 * np.exp(-2 * z))).max()
         return z.min() > 2.2 and tail_error < 1e-3
 
@@ -154,12 +150,14 @@ def test_the_flat_eigenvectors_are_the_tail_redundancies(main):
 
     def check(r):
         vectors = r["curvature"].eigenvectors
-        parts = analysis.neurons(r["canonical"])
+        parts = models.neurons(r["canonical"])
+        stiffest = models.neurons(vectors[:, -1])
         predicted = np.zeros((10, 3))
         for i in range(3):
-            predicted[index("b1"), i] = -1
-            predicted[index(f"w1{i}"), i] = 1
-            predicted[index(f"b0{i}"), i] = 1 / (2 * parts.output_weights[i])
+            neuron_i = np.eye(3)[i]
+            predicted[:, i] = models.Neurons(
+                w0=np.zeros(3), b0=neuron_i / (2 * parts.w1[i]), w1=neuron_i, b1=-1.0
+            ).theta()
         predicted /= np.linalg.norm(predicted, axis=0)
         in_span = np.sum((vectors[:, :3].T @ predicted) ** 2, axis=0)
         return (
@@ -168,7 +166,7 @@ def test_the_flat_eigenvectors_are_the_tail_redundancies(main):
             and analysis.squared_loading(vectors[:, 4], ["w01"]) > 0.95
             and np.all(in_span > 0.99)
             # the alt text: the stiffest direction has about 0.43 on b1 and each w1i
-            and np.allclose(np.abs(vectors[[index(n) for n in output_names], -1]), 0.43, atol=0.03)
+            and np.allclose(np.abs([stiffest.b1, *stiffest.w1]), 0.43, atol=0.03)
         )
 
     assert failing(main, check) == []
@@ -176,10 +174,11 @@ def test_the_flat_eigenvectors_are_the_tail_redundancies(main):
 
 def test_two_data_points_pin_the_steepest_input_weight(main):
     def check(r):
-        sensitivity = analysis.jacobian(r["canonical"], X, Y)[:, index("w02")] ** 2
+        by_parameter = models.neurons(np.asarray(least_squares.jacobian(r["canonical"], X, Y)).T)
+        sensitivity = by_parameter.w0[2] ** 2
         top_two = np.argsort(sensitivity)[::-1][:2]
         share = sensitivity[top_two].sum() / sensitivity.sum()
-        w01 = analysis.jacobian(r["canonical"], X, Y)[:, index("w01")] ** 2
+        w01 = by_parameter.w0[1] ** 2
         return (
             share > 0.99
             and set(np.round(X[top_two] * 49).astype(int)) == {1, 2}
@@ -191,14 +190,14 @@ def test_two_data_points_pin_the_steepest_input_weight(main):
 
 def test_only_the_undamped_gauss_newton_step_fails(main):
     def check(r):
-        pars = r["canonical"]
-        jac = np.asarray(analysis.jacobian(pars, X, Y))
-        res = np.asarray(least_squares.residuals(pars, X, Y))
-        before = analysis.sse(pars, X, Y)
+        theta = r["canonical"]
+        jac = np.asarray(least_squares.jacobian(theta, X, Y))
+        res = np.asarray(least_squares.residuals(theta, X, Y))
+        before = analysis.sse(theta, X, Y)
         outcome = []
         for damping in [0.0, 1e-6]:
             step = np.linalg.solve(jac.T @ jac + damping * np.eye(10), -jac.T @ res)
-            outcome.append((np.abs(step).max(), analysis.sse(pars + step, X, Y) / before))
+            outcome.append((np.abs(step).max(), analysis.sse(theta + step, X, Y) / before))
         (undamped_size, undamped_ratio), (damped_size, damped_ratio) = outcome
         return (
             undamped_size > 1e3 and undamped_ratio > 1e3 and damped_size < 0.1 and damped_ratio < 1
@@ -212,12 +211,12 @@ def test_another_thousand_evaluations_creep_down_the_valley(main):
         more = least_squares.fit(r["result"].x, X, Y)
         drop = 1 - more.cost / r["result"].cost
         growth = more.x[0] / r["result"].x[0]
-        deeper = analysis.neurons(analysis.canonical_form(more.x)).biases
+        deeper = models.neurons(analysis.canonical_form(more.x)).b0
         return (
             more.status == 0
             and 0.005 < drop < 0.02  # "about 1 %"
             and 2.5 < growth < 10  # "about fivefold"
-            and np.all(deeper > analysis.neurons(r["canonical"]).biases)  # "deeper into tails"
+            and np.all(deeper > models.neurons(r["canonical"]).b0)  # "deeper into tails"
         )
 
     assert failing(main, check) == []
@@ -225,11 +224,11 @@ def test_another_thousand_evaluations_creep_down_the_valley(main):
 
 def test_main_valley_fits_share_input_weights_c_and_amplitudes(main):
     # any five of these fits, as on the page: a bound on all pairs bounds the page's five
-    parts = [analysis.neurons(r["canonical"]) for r in main]
-    weights = np.array([p.input_weights for p in parts])
-    biases = np.array([p.biases for p in parts])
-    constants = np.array([p.output_bias + p.output_weights.sum() for p in parts])
-    amplitudes = np.array([2 * p.output_weights * np.exp(-2 * p.biases) for p in parts])
+    parts = [models.neurons(r["canonical"]) for r in main]
+    weights = np.array([p.w0 for p in parts])
+    biases = np.array([p.b0 for p in parts])
+    constants = np.array([p.b1 + p.w1.sum() for p in parts])
+    amplitudes = np.array([2 * p.w1 * np.exp(-2 * p.b0) for p in parts])
     costs = np.array([r["result"].cost for r in main])
 
     def relative_spread(values):
@@ -242,15 +241,15 @@ def test_main_valley_fits_share_input_weights_c_and_amplitudes(main):
     assert relative_spread(constants) < 0.003  # "to within 0.3 %"
     assert np.all(relative_spread(amplitudes) < 0.003)
     # the alt text of the parameter figure: b1 near -100, the rest positive, 0.5 ... 55
-    assert all(-200 < p.output_bias < -50 for p in parts)
+    assert all(-200 < p.b1 < -50 for p in parts)
     assert all(np.all(r["canonical"][1:] > 0) for r in main)
 
 
 def test_main_valley_output_weights_and_b1_differ_between_fits(main):
     # the page glues the spread of its five fits; across the main valley the fits differ in
     # b1 and the output weights by far more than in the input weights: not the same point
-    parts = [analysis.neurons(r["canonical"]) for r in main]
-    b1 = np.array([p.output_bias for p in parts])
+    parts = [models.neurons(r["canonical"]) for r in main]
+    b1 = np.array([p.b1 for p in parts])
     pairs = list(itertools.combinations(range(len(parts)), 2))
     differences = np.array([abs(b1[i] - b1[j]) for i, j in pairs])
     assert np.median(differences) > 3  # "by several units or more"
@@ -258,10 +257,10 @@ def test_main_valley_output_weights_and_b1_differ_between_fits(main):
 
 def test_main_valley_models_saturate_at_c(main):
     def check(r):
-        parts = analysis.neurons(r["canonical"])
+        parts = models.neurons(r["canonical"])
         model = np.asarray(models.scalar_model(BEYOND, r["canonical"]))
-        constant = parts.output_bias + parts.output_weights.sum()
-        arguments = parts.input_weights[:, None] * BEYOND + parts.biases[:, None]
+        constant = parts.b1 + parts.w1.sum()
+        arguments = parts.w0[:, None] * BEYOND + parts.b0[:, None]
         return (
             np.ptp(model) < 1e-2  # "constant to within 0.01"
             and np.all(arguments > 4.5)
@@ -280,7 +279,7 @@ def test_second_valley_models_keep_growing_beyond_the_data(runs):
     def check(r):
         model = np.asarray(models.scalar_model(BEYOND, r["canonical"]))
         return (
-            analysis.neurons(r["canonical"]).input_weights.min() < 0.1
+            models.neurons(r["canonical"]).w0.min() < 0.1
             and np.ptp(model) > 2 * true_rise  # "much faster than x^(1/3)"
         )
 
@@ -296,8 +295,8 @@ def test_try_it_sine_fits_converge_with_neurons_in_their_middle(main):
     def check(seed):
         fit = least_squares.fit(least_squares.initial_guess(jax.random.key(seed)), X, y_sine)
         c = analysis.curvature(fit.x, X, y_sine)
-        parts = analysis.neurons(fit.x)
-        z = parts.input_weights[:, None] * X + parts.biases[:, None]
+        parts = models.neurons(fit.x)
+        z = parts.w0[:, None] * X + parts.b0[:, None]
         return (
             fit.status > 0  # "reports convergence"
             and np.abs(least_squares.residuals(fit.x, X, y_sine)).max() < 0.01  # "good"

@@ -78,19 +78,13 @@ def test_hessian_parts_add_up_to_the_hessian(point, lecture_data):
         atol=100 * np.finfo(float).eps * np.abs(h).max(),
     )
     assert np.all(np.linalg.eigvalsh(parts.gauss_newton) > -1e-10 * np.abs(h).max())
-    j = np.asarray(analysis.jacobian(point, *lecture_data))
+    j = np.asarray(least_squares.jacobian(point, *lecture_data))
     # the same dot products summed in another order (XLA's kernel or the BLAS): each entry is
     # within n eps of the sum of the absolute products, whatever cancels in it
     budget = 2 * len(x) * np.finfo(float).eps * (2 * np.abs(j).T @ np.abs(j))
     assert np.all(np.abs(parts.gauss_newton - 2 * j.T @ j) <= budget)
     # at a generic point the residual term is not negligible: a real check of both terms
     assert np.abs(parts.residual_term).max() > 1e-3 * np.abs(h).max()
-
-
-def test_jacobian_matches_finite_differences(point, lecture_data):
-    j = np.asarray(analysis.jacobian(point, *lecture_data))
-    fd = central_difference(lambda p: least_squares.residuals(p, *lecture_data), point, 1e-6)
-    np.testing.assert_allclose(j, fd, rtol=1e-6, atol=1e-8)
 
 
 def test_objectives_are_one_quantity_on_three_scales(point, lecture_data):
@@ -115,28 +109,16 @@ def test_squared_loading_counts_named_components():
         analysis.squared_loading(v, ["w99"])
 
 
-def test_neurons_names_the_flat_vector():
-    pars = np.arange(10.0)
-    parts = analysis.neurons(pars)
-    for i in range(3):
-        assert parts.input_weights[i] == pars[models.PARAMETER_NAMES.index(f"w0{i}")]
-        assert parts.biases[i] == pars[models.PARAMETER_NAMES.index(f"b0{i}")]
-        assert parts.output_weights[i] == pars[models.PARAMETER_NAMES.index(f"w1{i}")]
-    assert parts.output_bias == pars[0]
-    with pytest.raises(ValueError, match="10 parameters"):
-        analysis.neurons(np.zeros(9))
-
-
 @settings(deadline=None)  # the first call compiles the model
 @given(arrays(np.float64, 10, elements=st.floats(-20, 20)))
-def test_canonical_form_is_the_same_model_in_a_standard_form(pars):
-    canonical = analysis.canonical_form(pars)
-    weights = analysis.neurons(canonical).input_weights
+def test_canonical_form_is_the_same_model_in_a_standard_form(theta):
+    canonical = analysis.canonical_form(theta)
+    weights = models.neurons(canonical).w0
     assert np.all(weights >= 0) and np.all(np.diff(weights) >= 0)
     x = np.linspace(-1, 2, 7)
     # the same terms summed in another order: rounding of the largest term's size
-    scale = np.abs(pars).sum() + 1
+    scale = np.abs(theta).sum() + 1
     np.testing.assert_allclose(
-        models.scalar_model(x, canonical), models.scalar_model(x, pars), rtol=0, atol=1e-14 * scale
+        models.scalar_model(x, canonical), models.scalar_model(x, theta), rtol=0, atol=1e-14 * scale
     )
     np.testing.assert_array_equal(analysis.canonical_form(canonical), canonical)  # idempotent

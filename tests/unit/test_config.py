@@ -8,7 +8,7 @@ from pathlib import Path
 import jax
 import numpy as np
 import pytest
-from mlintro import config, data, explore, fourier, least_squares, models, plotting, training
+from mlintro import config, data, expansions, least_squares, models, plotting, sweep, training
 from mlintro.config import ACTIVATIONS, DEFAULT_ACTIVATION, LECTURE
 
 # every function of the library that evaluates or fits a network, with its activation
@@ -22,15 +22,15 @@ MODEL_FUNCTIONS = [
     least_squares.fit,
     training.mse,
     training.adam_fit,
-    fourier.fit_activation_expansion,
-    fourier.hidden_layers,
-    fourier.fit_network,
+    least_squares.fit_network,
+    expansions.fit_activation_expansion,
+    models.hidden_layers,
 ]
 LIB = Path(__file__).resolve().parents[2] / "lib"
 
 
-def numpy_scalar_model(x, pars, g):
-    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = pars
+def numpy_scalar_model(x, theta, g):
+    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = theta
     return b1 + w10 * g(w00 * x + b00) + w11 * g(w01 * x + b01) + w12 * g(w02 * x + b02)
 
 
@@ -57,8 +57,8 @@ def test_the_figures_and_the_explorer_default_to_the_configured_activation():
     assert parameters["activation"].default is DEFAULT_ACTIVATION
     assert parameters["name"].default == config.DEFAULT_ACTIVATION_NAME
     network_label = inspect.signature(plotting.draw_network).parameters["activation"].default
-    assert network_label == config.DEFAULT_ACTIVATION_NAME == explore.Setting().activation
-    assert explore.Setting().step_size == LECTURE.step_size
+    assert network_label == config.DEFAULT_ACTIVATION_NAME == sweep.Setting().activation
+    assert sweep.Setting().step_size == LECTURE.step_size
 
 
 def test_training_defaults_are_the_lecture_settings():
@@ -121,18 +121,18 @@ def test_the_default_activation_is_one_line(tmp_path):
     source.write_text(source.read_text().replace(line, 'DEFAULT_ACTIVATION_NAME = "sigmoid"\n'))
     check = """
 import inspect, sys, jax, numpy as np
-from mlintro import config, explore, fourier, least_squares, models, plotting, training
+from mlintro import config, least_squares, models, plotting, sweep, training
 assert models.__file__.startswith(sys.argv[1]), models.__file__
 sigmoid = jax.nn.sigmoid
 for f in (models.scalar_model, models.nn, models.predict, least_squares.fit, training.adam_fit,
-          fourier.fit_network):
+          least_squares.fit_network, models.hidden_layers):
     assert inspect.signature(f).parameters["activation"].default is sigmoid, f
-assert explore.Setting().activation == "sigmoid"
+assert sweep.Setting().activation == "sigmoid"
 assert inspect.signature(plotting.plot_activation).parameters["activation"].default is sigmoid
-pars = np.linspace(-1.0, 1.0, 10)
+theta = np.linspace(-1.0, 1.0, 10)
 x = np.linspace(0.0, 1.0, 5)
 np.testing.assert_array_equal(
-    models.scalar_model(x, pars), models.scalar_model(x, pars, activation=sigmoid)
+    models.scalar_model(x, theta), models.scalar_model(x, theta, activation=sigmoid)
 )
 """
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}

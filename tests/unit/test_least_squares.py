@@ -5,14 +5,14 @@ from mlintro import least_squares, models
 
 
 def test_residuals_are_data_minus_model():
-    pars = np.linspace(-1.0, 1.0, 10)
+    theta = np.linspace(-1.0, 1.0, 10)
     x = np.linspace(0.0, 2.0, 7)
     y = np.cos(x)
     np.testing.assert_allclose(
-        least_squares.residuals(pars, x, y), y - models.scalar_model(x, pars), rtol=1e-15
+        least_squares.residuals(theta, x, y), y - models.scalar_model(x, theta), rtol=1e-15
     )
     np.testing.assert_allclose(
-        least_squares.residuals(pars, x, models.scalar_model(x, pars)), 0.0, atol=1e-15
+        least_squares.residuals(theta, x, models.scalar_model(x, theta)), 0.0, atol=1e-15
     )
 
 
@@ -62,18 +62,34 @@ def test_fit_reports_cost_as_half_the_sum_of_squared_residuals(
     assert ls_fit.cost < 1e-3
 
 
-def test_fit_uses_an_exact_jacobian(ls_fit, lecture_data):
-    # scipy's result holds the Jacobian at the end point: compare with central differences
-    x, y = lecture_data
-    h = 1e-6
+def central_difference_jacobian(theta, x, y, h=1e-6):
     columns = []
-    for i in range(10):
-        step = np.zeros(10)
+    for i in range(theta.size):
+        step = np.zeros(theta.size)
         step[i] = h
-        plus = np.asarray(least_squares.residuals(ls_fit.x + step, x, y))
-        minus = np.asarray(least_squares.residuals(ls_fit.x - step, x, y))
+        plus = np.asarray(least_squares.residuals(theta + step, x, y))
+        minus = np.asarray(least_squares.residuals(theta - step, x, y))
         columns.append((plus - minus) / (2 * h))
-    np.testing.assert_allclose(ls_fit.jac, np.stack(columns, axis=1), rtol=1e-5, atol=1e-6)
+    return np.stack(columns, axis=1)
+
+
+def test_fit_uses_the_exact_jacobian(ls_fit, lecture_data):
+    # scipy's result holds the Jacobian at the end point: the one of `jacobian`, and close
+    # to central differences
+    np.testing.assert_array_equal(ls_fit.jac, least_squares.jacobian(ls_fit.x, *lecture_data))
+    np.testing.assert_allclose(
+        ls_fit.jac, central_difference_jacobian(ls_fit.x, *lecture_data), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_jacobian_matches_finite_differences_at_a_generic_point(lecture_data):
+    # not a minimum: the residuals are far from zero
+    theta = 0.8 * least_squares.initial_guess(jax.random.key(5), scale=1.0)
+    j = np.asarray(least_squares.jacobian(theta, *lecture_data))
+    assert j.shape == (len(lecture_data[0]), 10)
+    np.testing.assert_allclose(
+        j, central_difference_jacobian(theta, *lecture_data), rtol=1e-6, atol=1e-8
+    )
 
 
 def test_fit_passes_options_to_scipy(lecture_data):
@@ -86,3 +102,24 @@ def test_fit_passes_options_to_scipy(lecture_data):
 def test_fit_rejects_a_start_of_the_wrong_shape(shape, lecture_data):
     with pytest.raises(ValueError, match="10 parameters"):
         least_squares.fit(np.zeros(shape), *lecture_data)
+
+
+def test_fit_network_recovers_a_network_it_can_represent():
+    truth = models.init_params(jax.random.key(7), (1, 2, 1), scale=1.0)
+    x = np.linspace(-1.0, 1.0, 30)
+    y = np.asarray(models.predict(truth, x))
+    start = [(w + 0.1, b - 0.1) for w, b in truth]
+    fitted = least_squares.fit_network(start, x, y)
+    # the data are exactly representable: the residual is at rounding level (y ~ 1,
+    # 30 points), far below any fit that missed
+    np.testing.assert_allclose(models.predict(fitted, x), y, atol=1e-8)
+    with pytest.raises(ValueError, match="equal length"):
+        least_squares.fit_network(start, x, y[:-1])
+
+
+def test_fit_network_of_the_lecture_shape_is_the_ten_parameter_fit(lecture_data):
+    # the same model, the same solver: from the same start, the same fit
+    x0 = least_squares.initial_guess(jax.random.key(0))
+    fitted = least_squares.fit_network(models.params_from_flat(x0), *lecture_data, max_nfev=20)
+    by_theta = least_squares.fit(x0, *lecture_data, max_nfev=20).x
+    np.testing.assert_allclose(models.flat_from_params(fitted), by_theta, rtol=1e-6, atol=1e-8)

@@ -1,4 +1,3 @@
-import inspect
 import itertools
 
 import jax
@@ -15,26 +14,26 @@ flat_params = arrays(np.float64, (10,), elements=finite)
 inputs = arrays(np.float64, (12,), elements=finite)  # one shape: no recompiling per example
 
 
-def reference_model(x, pars):
+def reference_model(x, theta):
     """The lecture's formula written out from the parameter names, in plain NumPy."""
-    p = dict(zip(models.PARAMETER_NAMES, pars, strict=True))
+    p = dict(zip(models.PARAMETER_NAMES, theta, strict=True))
     return p["b1"] + sum(p[f"w1{i}"] * np.tanh(p[f"w0{i}"] * x + p[f"b0{i}"]) for i in range(3))
 
 
 @settings(deadline=None, max_examples=60)
-@given(pars=flat_params, x=inputs)
-def test_the_four_forms_of_the_model_agree(pars, x, model_rounding_bound):
-    expected = reference_model(x, pars)
-    (w0, b0), (w1, b1) = models.params_from_flat(pars)
+@given(theta=flat_params, x=inputs)
+def test_the_four_forms_of_the_model_agree(theta, x, model_rounding_bound):
+    expected = reference_model(x, theta)
+    (w0, b0), (w1, b1) = models.params_from_flat(theta)
     forms = {
-        "scalar": models.scalar_model(x, pars),
-        "vector": models.vector_model(x, pars),
+        "scalar": models.scalar_model(x, theta),
+        "vector": models.vector_model(x, theta),
         "matrix": models.matrix_model(x, w0.T, b0, w1.T, b1),
-        "nn": models.nn(models.params_from_flat(pars), x.reshape(-1, 1))[:, 0],
-        "predict": models.predict(models.params_from_flat(pars), x),
+        "nn": models.nn(models.params_from_flat(theta), x.reshape(-1, 1))[:, 0],
+        "predict": models.predict(models.params_from_flat(theta), x),
     }
     # each form and the reference round differently: both are within the model's budget
-    bound = 2 * model_rounding_bound(pars, x)
+    bound = 2 * model_rounding_bound(theta, x)
     for name, y in forms.items():
         assert y.shape == x.shape, name
         assert np.all(np.abs(np.asarray(y) - expected) <= bound), name
@@ -42,22 +41,22 @@ def test_the_four_forms_of_the_model_agree(pars, x, model_rounding_bound):
 
 def test_parameter_order_follows_the_names():
     # only w11 and b01 non-zero: y = w11 * tanh(b01), whatever x is
-    pars = np.zeros(10)
-    pars[models.PARAMETER_NAMES.index("w11")] = 2.0
-    pars[models.PARAMETER_NAMES.index("b01")] = 0.5
-    y = models.scalar_model(jnp.array([0.0, 3.0]), pars)
+    theta = np.zeros(10)
+    theta[models.PARAMETER_NAMES.index("w11")] = 2.0
+    theta[models.PARAMETER_NAMES.index("b01")] = 0.5
+    y = models.scalar_model(jnp.array([0.0, 3.0]), theta)
     np.testing.assert_allclose(y, 2.0 * np.tanh(0.5), rtol=1e-15)
-    (w0, b0), (w1, b1) = models.params_from_flat(pars)
+    (w0, b0), (w1, b1) = models.params_from_flat(theta)
     assert float(w1[1, 0]) == 2.0 and float(b0[1]) == 0.5
     assert float(jnp.sum(jnp.abs(w0))) == 0.0 and float(b1[0]) == 0.0
 
 
 @settings(deadline=None, max_examples=40)
-@given(pars=flat_params)
-def test_flat_to_params_round_trip(pars):
-    params = models.params_from_flat(pars)
+@given(theta=flat_params)
+def test_flat_to_params_round_trip(theta):
+    params = models.params_from_flat(theta)
     assert [(w.shape, b.shape) for w, b in params] == [((1, 3), (3,)), ((3, 1), (1,))]
-    np.testing.assert_array_equal(models.flat_from_params(params), pars)
+    np.testing.assert_array_equal(models.flat_from_params(params), theta)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -77,12 +76,12 @@ def test_flat_from_params_rejects_other_networks(layer_sizes):
 
 @pytest.mark.parametrize("shape", [(9,), (11,), (2, 5), ()])
 def test_flat_models_reject_wrong_number_of_parameters(shape):
-    pars = jnp.ones(shape)
+    theta = jnp.ones(shape)
     for fn in (models.scalar_model, models.vector_model):
         with pytest.raises(ValueError, match="expected the 10 parameters"):
-            fn(jnp.zeros(3), pars)
+            fn(jnp.zeros(3), theta)
     with pytest.raises(ValueError):
-        models.params_from_flat(pars)
+        models.params_from_flat(theta)
 
 
 def test_init_params_gives_every_array_its_own_key():
@@ -177,10 +176,55 @@ def test_reusing_one_key_makes_weights_equal_biases_but_not_neurons_alike():
     assert np.unique(np.asarray(biases)).size == 3
 
 
-def test_the_lesson_shows_nn_without_its_docstring():
-    # book/neural-network.md includes nn with `:lines: 1-3, 28-`: the signature and the body
-    lines = inspect.getsource(models.nn).splitlines()
-    assert lines[0] == "def nn(" and lines[2] == ") -> jax.Array:"
-    assert lines[3].strip().startswith('"""') and lines[26].strip() == '"""'
-    assert lines[27].strip() == "for weights, bias in params[:-1]:"
-    assert lines[-1].strip() == "return inputs @ weights + bias"
+def test_neurons_names_the_flat_vector():
+    theta = np.arange(10.0)
+    parts = models.neurons(theta)
+    named = dict(zip(models.PARAMETER_NAMES, theta, strict=True))
+    for i in range(3):
+        assert parts.w0[i] == named[f"w0{i}"]
+        assert parts.b0[i] == named[f"b0{i}"]
+        assert parts.w1[i] == named[f"w1{i}"]
+    assert parts.b1 == named["b1"]
+    np.testing.assert_array_equal(parts.theta(), theta)
+    with pytest.raises(ValueError, match="10 parameters"):
+        models.neurons(np.zeros(9))
+
+
+def test_neurons_keep_the_array_kind_and_further_axes():
+    assert isinstance(models.neurons(np.zeros(10)).w0, np.ndarray)
+    assert isinstance(models.neurons(jnp.zeros(10)).w0, jax.Array)
+    # traced under jit, as inside the models
+    assert float(jax.jit(lambda t: models.neurons(t).b1)(jnp.arange(10.0) + 1)) == 1.0
+    # the columns of a matrix, e.g. eigenvectors: each field keeps the column axis
+    columns = np.arange(30.0).reshape(10, 3)
+    parts = models.neurons(columns)
+    assert parts.w0.shape == (3, 3) and parts.b1.shape == (3,)
+    for k in range(3):
+        np.testing.assert_array_equal(parts.w0[:, k], models.neurons(columns[:, k]).w0)
+
+
+@pytest.mark.parametrize("width", [1, 3, 4])
+def test_neurons_of_any_width_give_a_one_layer_network(width):
+    rng = np.random.default_rng(width)
+    parts = models.Neurons(*rng.normal(size=(3, width)), b1=rng.normal())
+    params = parts.params()
+    assert [(w.shape, b.shape) for w, b in params] == [((1, width), (width,)), ((width, 1), (1,))]
+    x = np.linspace(-1, 1, 5)
+    expected = parts.b1 + np.tanh(np.outer(x, parts.w0) + parts.b0) @ parts.w1
+    np.testing.assert_allclose(models.predict(params, x), expected, rtol=1e-13)
+    assert parts.theta().shape == (3 * width + 1,)
+
+
+def test_hidden_layers_compose_to_the_network():
+    params = models.init_params(jax.random.key(4), (1, 4, 3, 2, 1), scale=1.0)
+    x = np.linspace(0, 1, 11)
+    layers = models.hidden_layers(params, x)
+    assert [h.shape for h in layers] == [(11, 4), (11, 3), (11, 2)]
+    (w0, b0) = params[0]
+    np.testing.assert_allclose(layers[0], np.tanh(x[:, None] @ w0 + b0), atol=1e-12)
+    for (w, b), before, after in zip(params[1:-1], layers[:-1], layers[1:], strict=True):
+        np.testing.assert_allclose(after, np.tanh(before @ w + b), atol=1e-12)
+    w, b = params[-1]
+    np.testing.assert_array_equal(layers[-1] @ w + b, models.nn(params, x[:, None]))
+    relu_layers = models.hidden_layers(params, x, activation=jax.nn.relu)
+    assert np.all(np.asarray(relu_layers[0]) >= 0)

@@ -1,0 +1,120 @@
+"""Tests of mlintro.expansions: sums of activations, their fits, and the one-layer network."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from mlintro import data, expansions, fourier, models
+
+
+def test_fit_recovers_non_integer_frequencies():
+    t = np.linspace(0.0, np.pi, 60)
+    y = 0.5 + 1.5 * np.cos(0.7 * t) - 0.8 * np.cos(2.4 * t)
+    start = fourier.cosine_expansion(np.array([1.0, 1.0, -1.0]))  # frequencies 1 and 2
+    fit = expansions.fit(t, y, start=start)
+    np.testing.assert_allclose(fit.frequencies, [0.7, 2.4], atol=1e-6)
+    np.testing.assert_allclose(fit.coefficients, [1.0, 1.5, -0.8], atol=1e-6)
+    np.testing.assert_array_equal(fit.offsets, start.offsets)
+
+
+@pytest.mark.parametrize("n_terms", [1, 3, 5])
+def test_fit_is_never_worse_than_its_start(n_terms):
+    t, y = np.pi * data.X, data.Y
+    start = fourier.fit_coefficients(t, y, n_terms=n_terms)
+    fit = expansions.fit(t, y, start=start)
+    assert expansions.rms_error(fit, t, y) <= expansions.rms_error(start, t, y)
+    assert not np.allclose(fit.frequencies, start.frequencies)  # they did move
+
+
+def test_activation_expansion_is_the_one_layer_network():
+    rng = np.random.default_rng(2)
+    x = np.linspace(-1, 2, 17)
+    for n_terms in (1, 3, 4):
+        numbers = rng.normal(size=n_terms + 1), rng.normal(size=n_terms), rng.normal(size=n_terms)
+        for activation in (jnp.tanh, jnp.cos, jax.nn.softplus):
+            e = expansions.Expansion(*numbers, activation)
+            network = models.predict(e.neurons().params(), x, activation=activation)
+            np.testing.assert_allclose(network, expansions.evaluate(e, x), atol=1e-12)
+
+
+def test_three_tanh_terms_are_the_ten_parameter_model():
+    e = expansions.fit_activation_expansion(data.X, data.Y, key=jax.random.key(3))
+    theta = e.neurons().theta()
+    assert theta.shape == (10,)
+    np.testing.assert_array_equal(models.flat_from_params(e.neurons().params()), theta)
+    np.testing.assert_allclose(
+        models.scalar_model(data.X, theta), expansions.evaluate(e, data.X), atol=1e-12
+    )
+
+
+def test_fit_activation_expansion_is_reproducible_and_depends_on_the_key():
+    x, y = data.training_data(n_points=20)
+    options = {"max_nfev": 50}
+    a = expansions.fit_activation_expansion(x, y, key=jax.random.key(5), **options)
+    b = expansions.fit_activation_expansion(x, y, key=jax.random.key(5), **options)
+    c = expansions.fit_activation_expansion(x, y, key=jax.random.key(6), **options)
+    for u, v in zip(a[:3], b[:3], strict=True):
+        np.testing.assert_array_equal(u, v)
+    assert not np.allclose(a.frequencies, c.frequencies)
+    assert [len(u) for u in a[:3]] == [4, 3, 3]
+    assert a.activation is jnp.tanh
+
+
+def test_tanh_expansion_beats_cosines_with_as_many_terms():
+    t, y = np.pi * data.X, data.Y
+    cosines = expansions.fit(t, y, start=fourier.fit_coefficients(t, y, n_terms=3))
+    tanh = expansions.fit_activation_expansion(data.X, data.Y, key=jax.random.key(0))
+    assert expansions.rms_error(tanh, data.X, data.Y) < 0.2 * (expansions.rms_error(cosines, t, y))
+
+
+def test_truncated_keeps_the_first_terms():
+    e = fourier.cosine_expansion(np.array([2.0, -1.0, 0.5, 0.25]))
+    short = e.truncated(2)
+    np.testing.assert_array_equal(short.coefficients, [2.0, -1.0, 0.5])
+    np.testing.assert_array_equal(short.frequencies, [1.0, 2.0])
+    assert short.constant == 1.0
+    np.testing.assert_array_equal(short.term_coefficients, [-1.0, 0.5])
+    with pytest.raises(ValueError, match="n_terms"):
+        e.truncated(4)
+
+
+def test_fit_with_offsets_recovers_shifted_cosines():
+    t = np.linspace(0.0, np.pi, 60)
+    y = 0.5 + 1.5 * np.cos(0.7 * t + 0.4)
+    start = expansions.Expansion(np.array([1.0, 1.4]), np.array([0.8]), np.array([0.0]), jnp.cos)
+    fit = expansions.fit(t, y, start=start, fit_offsets=True)
+    np.testing.assert_allclose(fit.frequencies, [0.7], atol=1e-6)
+    np.testing.assert_allclose(fit.offsets, [0.4], atol=1e-6)
+    np.testing.assert_allclose(fit.coefficients, [1.0, 1.5], atol=1e-6)
+    # without fit_offsets the offsets stay those of the start
+    fixed = expansions.fit(t, y, start=start)
+    np.testing.assert_array_equal(fixed.offsets, start.offsets)
+
+
+def test_fit_activation_expansion_checks_n_terms():
+    with pytest.raises(ValueError, match="n_terms"):
+        expansions.fit_activation_expansion(data.X, data.Y, key=jax.random.key(0), n_terms=0)
+
+
+def test_activation_expansion_without_offsets_keeps_them_zero():
+    x, y = data.training_data(n_points=20)
+    e = expansions.fit_activation_expansion(
+        x, y, key=jax.random.key(1), fit_offsets=False, max_nfev=50
+    )
+    np.testing.assert_array_equal(e.offsets, np.zeros(3))
+    assert not np.allclose(e.frequencies, 0.0)
+
+
+def test_evaluate_is_the_fits_model_under_jit():
+    # the fits evaluate expansions inside their compiled residuals: the same numbers
+    numbers = np.array([0.4, 1.0, -2.0]), np.array([3.0, 0.5]), np.array([0.1, -0.2])
+    e = expansions.Expansion(*numbers, jnp.tanh)
+    x = np.linspace(0, 1, 9)
+
+    def compiled(c, k, b):
+        return expansions.evaluate(expansions.Expansion(c, k, b, jnp.tanh), x)
+
+    np.testing.assert_array_equal(jax.jit(compiled)(*numbers), expansions.evaluate(e, x))
+    a, k, b = e.term_coefficients, e.frequencies, e.offsets
+    terms = a[0] * np.tanh(k[0] * x + b[0]) + a[1] * np.tanh(k[1] * x + b[1])
+    np.testing.assert_allclose(expansions.evaluate(e, x), 0.2 + terms, rtol=1e-14)
