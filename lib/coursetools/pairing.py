@@ -84,7 +84,7 @@ def paired_notebook(md: Path, *, root: Path = ROOT) -> nbformat.NotebookNode:
 
 
 def out_of_sync(md: Path, *, root: Path = ROOT) -> str | None:
-    """Describe how the committed pair of a page differs from its conversion.
+    r"""Describe how the committed pair of a page differs from its conversion.
 
     Parameters
     ----------
@@ -101,8 +101,20 @@ def out_of_sync(md: Path, *, root: Path = ROOT) -> str | None:
 
     Examples
     --------
-    >>> out_of_sync(ROOT / "book" / "extrapolation.md") is None
+    >>> import tempfile
+    >>> from coursetools.notebooks import write_notebook
+    >>> page = Path(tempfile.mkdtemp()) / "page.md"
+    >>> _ = page.write_text("---\nkernelspec: {name: python3, display_name: Python 3}\n---\n\n"
+    ...                     "```{code-cell} ipython3\n1 + 1\n```\n")
+    >>> out_of_sync(page)
+    'page.ipynb is missing'
+    >>> write_notebook(paired_notebook(page), page.with_suffix(".ipynb"))
     True
+    >>> out_of_sync(page) is None
+    True
+    >>> _ = page.write_text(page.read_text().replace("1 + 1", "2 + 2"))
+    >>> out_of_sync(page)
+    'page.ipynb: cell 1 differs in source'
     """
     ipynb = md.with_suffix(".ipynb")
     if not ipynb.exists():
