@@ -126,6 +126,10 @@ def evaluate(expansion: Expansion, x: ArrayLike) -> jax.Array:
     )
 
 
+# One compiled program per basis function, number of terms and shape of x: run op by op,
+# JAX would compile each of its operations for every one of them instead. The fits' residuals
+# must stay this matrix product: summed term by term, the rounding differs and the
+# ill-conditioned fits of the Fourier lesson end elsewhere.
 @partial(jax.jit, static_argnames="activation")
 def _evaluate(
     coefficients: jax.Array,
