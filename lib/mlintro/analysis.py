@@ -11,6 +11,9 @@ part and a residual part, :math:`H = 2 J^T J + 2 \sum_i r_i \nabla^2 r_i`
 :func:`mlintro.least_squares.jacobian`). At the lecture's fit the eigenvalues of :math:`H` are
 all positive but spread over more than ten decades, with no gap: the fit is
 *sloppy*, with directions in parameter space along which the SSE hardly changes.
+
+Every function takes the model's activation as the keyword ``activation``
+(default :data:`mlintro.config.DEFAULT_ACTIVATION`), as the fit does.
 """
 
 from typing import NamedTuple
@@ -19,6 +22,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .config import DEFAULT_ACTIVATION, Activation
 from .least_squares import jacobian, residuals
 from .models import PARAMETER_NAMES, Neurons, neurons
 
@@ -37,7 +41,9 @@ __all__ = [
 ]
 
 
-def sse(theta: jax.Array, x: jax.Array, y: jax.Array) -> jax.Array:
+def sse(
+    theta: jax.Array, x: jax.Array, y: jax.Array, *, activation: Activation = DEFAULT_ACTIVATION
+) -> jax.Array:
     """Return the sum of squared errors of the 10-parameter model.
 
     Examples
@@ -45,16 +51,16 @@ def sse(theta: jax.Array, x: jax.Array, y: jax.Array) -> jax.Array:
     >>> sse(jnp.zeros(10), jnp.array([0.0, 1.0]), jnp.array([1.0, 1.0]))
     Array(2., dtype=float64)
     """
-    return jnp.sum(residuals(theta, x, y) ** 2)
+    return jnp.sum(residuals(theta, x, y, activation=activation) ** 2)
 
 
-gradient = jax.jit(jax.grad(sse))
-"""``gradient(theta, x, y)``: the gradient of :func:`sse` with respect to ``theta``."""
+gradient = jax.jit(jax.grad(sse), static_argnames="activation")
+"""``gradient(theta, x, y, *, activation=...)``: the gradient of :func:`sse` in ``theta``."""
 
-hessian = jax.jit(jax.hessian(sse))
-"""``hessian(theta, x, y)``: the 10 x 10 Hessian of :func:`sse` with respect to ``theta``."""
+hessian = jax.jit(jax.hessian(sse), static_argnames="activation")
+"""``hessian(theta, x, y, *, activation=...)``: the 10 x 10 Hessian of :func:`sse` in ``theta``."""
 
-_residual_hessians = jax.jit(jax.hessian(residuals))
+_residual_hessians = jax.jit(jax.hessian(residuals), static_argnames="activation")
 
 
 class Objectives(NamedTuple):
@@ -68,7 +74,9 @@ class Objectives(NamedTuple):
     """The mean squared error, ``sse / N``: the loss the neural network is trained on."""
 
 
-def objectives(theta: jax.Array, x: jax.Array, y: jax.Array) -> Objectives:
+def objectives(
+    theta: jax.Array, x: jax.Array, y: jax.Array, *, activation: Activation = DEFAULT_ACTIVATION
+) -> Objectives:
     """Evaluate ½ SSE, SSE and MSE of the 10-parameter model at ``theta``.
 
     Examples
@@ -76,7 +84,7 @@ def objectives(theta: jax.Array, x: jax.Array, y: jax.Array) -> Objectives:
     >>> objectives(jnp.zeros(10), jnp.array([0.0, 1.0]), jnp.array([1.0, 1.0]))
     Objectives(half_sse=1.0, sse=2.0, mse=1.0)
     """
-    total = float(sse(theta, x, y))
+    total = float(sse(theta, x, y, activation=activation))
     return Objectives(half_sse=total / 2, sse=total, mse=total / np.size(x))
 
 
@@ -89,7 +97,9 @@ class HessianParts(NamedTuple):
     """``2 sum_i r_i * Hessian(r_i)``: second derivatives weighted by the residuals."""
 
 
-def hessian_parts(theta: jax.Array, x: jax.Array, y: jax.Array) -> HessianParts:
+def hessian_parts(
+    theta: jax.Array, x: jax.Array, y: jax.Array, *, activation: Activation = DEFAULT_ACTIVATION
+) -> HessianParts:
     """Split the Hessian of :func:`sse` into its Gauss-Newton and residual terms.
 
     Examples
@@ -101,9 +111,9 @@ def hessian_parts(theta: jax.Array, x: jax.Array, y: jax.Array) -> HessianParts:
     >>> bool(np.allclose(parts.gauss_newton + parts.residual_term, h, rtol=1e-12, atol=1e-12))
     True
     """
-    j = np.asarray(jacobian(theta, x, y))
-    r = np.asarray(residuals(theta, x, y))
-    second = np.asarray(_residual_hessians(theta, x, y))  # shape (N, 10, 10)
+    j = np.asarray(jacobian(theta, x, y, activation=activation))
+    r = np.asarray(residuals(theta, x, y, activation=activation))
+    second = np.asarray(_residual_hessians(theta, x, y, activation=activation))  # (N, 10, 10)
     return HessianParts(
         gauss_newton=2 * j.T @ j, residual_term=2 * np.einsum("i,ijk->jk", r, second)
     )
@@ -123,7 +133,9 @@ class Curvature(NamedTuple):
     """Largest over smallest eigenvalue in size."""
 
 
-def curvature(theta: jax.Array, x: jax.Array, y: jax.Array) -> Curvature:
+def curvature(
+    theta: jax.Array, x: jax.Array, y: jax.Array, *, activation: Activation = DEFAULT_ACTIVATION
+) -> Curvature:
     """Evaluate the gradient and Hessian of :func:`sse` and the Hessian's eigenvalues.
 
     Examples
@@ -134,13 +146,13 @@ def curvature(theta: jax.Array, x: jax.Array, y: jax.Array) -> Curvature:
     >>> bool(np.allclose(c.hessian @ c.eigenvectors, c.eigenvectors * c.eigenvalues))
     True
     """
-    h = np.asarray(hessian(theta, x, y))
+    h = np.asarray(hessian(theta, x, y, activation=activation))
     eigenvalues, eigenvectors = np.linalg.eigh(h)
     largest = np.argmax(np.abs(eigenvectors), axis=0)
     signs = np.sign(eigenvectors[largest, np.arange(eigenvectors.shape[1])])
     sizes = np.abs(eigenvalues)
     return Curvature(
-        gradient=np.asarray(gradient(theta, x, y)),
+        gradient=np.asarray(gradient(theta, x, y, activation=activation)),
         hessian=h,
         eigenvalues=eigenvalues,
         eigenvectors=eigenvectors * signs,
@@ -169,7 +181,8 @@ def canonical_form(theta: jax.Array) -> np.ndarray:
     """Return the same model with every input weight positive, neurons by increasing weight.
 
     tanh is odd, so flipping the signs of one neuron's ``(w1i, w0i, b0i)`` leaves the
-    model unchanged, and so does relabelling the neurons. Fits that differ only by
+    model unchanged (for an activation that is not odd, such as the sigmoid, it does not),
+    and so does relabelling the neurons. Fits that differ only by
     these symmetries have the same canonical form.
 
     Examples

@@ -122,3 +122,18 @@ def test_canonical_form_is_the_same_model_in_a_standard_form(theta):
         models.scalar_model(x, canonical), models.scalar_model(x, theta), rtol=0, atol=1e-14 * scale
     )
     np.testing.assert_array_equal(analysis.canonical_form(canonical), canonical)  # idempotent
+
+
+def test_the_derivatives_follow_the_activation(point, lecture_data):
+    sigmoid = jax.nn.sigmoid
+    g = np.asarray(analysis.gradient(point, *lecture_data, activation=sigmoid))
+    fd = central_difference(
+        lambda p: analysis.sse(p, *lecture_data, activation=sigmoid), point, 1e-6
+    )
+    np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-6)
+    assert not np.allclose(g, analysis.gradient(point, *lecture_data))
+    c = analysis.curvature(point, *lecture_data, activation=sigmoid)
+    parts = analysis.hessian_parts(point, *lecture_data, activation=sigmoid)
+    np.testing.assert_allclose(
+        parts.gauss_newton + parts.residual_term, c.hessian, rtol=1e-10, atol=1e-10
+    )

@@ -8,7 +8,17 @@ from pathlib import Path
 import jax
 import numpy as np
 import pytest
-from mlintro import config, data, expansions, least_squares, models, plotting, sweep, training
+from mlintro import (
+    analysis,
+    config,
+    data,
+    expansions,
+    least_squares,
+    models,
+    plotting,
+    sweep,
+    training,
+)
 from mlintro.config import ACTIVATIONS, DEFAULT_ACTIVATION, LECTURE
 
 # every function of the library that evaluates or fits a network, with its activation
@@ -23,8 +33,13 @@ MODEL_FUNCTIONS = [
     training.mse,
     training.adam_fit,
     least_squares.fit_network,
+    least_squares.jacobian,
     expansions.fit_activation_expansion,
     models.hidden_layers,
+    analysis.sse,
+    analysis.objectives,
+    analysis.hessian_parts,
+    analysis.curvature,
 ]
 LIB = Path(__file__).resolve().parents[2] / "lib"
 
