@@ -21,7 +21,7 @@ from jax.typing import ArrayLike
 
 from .config import DEFAULT_ACTIVATION, Activation
 from .least_squares import solve
-from .models import Neurons
+from .models import Neurons, predict
 
 __all__ = ["Expansion", "evaluate", "fit", "fit_activation_expansion", "rms_error"]
 
@@ -99,8 +99,10 @@ class Expansion(NamedTuple):
 def evaluate(expansion: Expansion, x: ArrayLike) -> jax.Array:
     """Evaluate an expansion at the points ``x``.
 
-    The fits evaluate it inside their residuals; it is compiled once per basis
-    function, number of terms and shape of ``x``.
+    An expansion is a network with one hidden layer (:meth:`Expansion.neurons`), and
+    it is evaluated as one, by :func:`mlintro.models.predict`. The fits evaluate it
+    inside their residuals; it is compiled once per basis function, number of terms
+    and shape of ``x``.
 
     Parameters
     ----------
@@ -127,8 +129,8 @@ def evaluate(expansion: Expansion, x: ArrayLike) -> jax.Array:
 
 
 # One compiled program per basis function, number of terms and shape of x: run op by op,
-# JAX would compile each of its operations for every one of them instead. The fits' residuals
-# must stay this matrix product: summed term by term, the rounding differs and the
+# JAX would compile each of its operations for every one of them instead. The sum over the
+# terms is the network's matrix product: summed term by term, the rounding differs and the
 # ill-conditioned fits of the Fourier lesson end elsewhere.
 @partial(jax.jit, static_argnames="activation")
 def _evaluate(
@@ -139,8 +141,8 @@ def _evaluate(
     *,
     activation: Activation,
 ) -> jax.Array:
-    basis = activation(jnp.outer(x, frequencies) + offsets)
-    return coefficients[0] / 2 + basis @ coefficients[1:]
+    network = Expansion(coefficients, frequencies, offsets, activation).neurons().params()
+    return predict(network, x, activation=activation)
 
 
 def rms_error(expansion: Expansion, x: ArrayLike, y: ArrayLike) -> float:
