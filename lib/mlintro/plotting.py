@@ -422,15 +422,15 @@ def plot_trial(
     x, y = np.asarray(x), np.asarray(y)
     x_model = np.linspace(np.min(x), np.max(x), 200)
     y_model = np.asarray(
-        predict(trial.fit.params, x_model, activation=ACTIVATIONS[trial.setting.activation])
+        predict(trial.run.params, x_model, activation=ACTIVATIONS[trial.setting.activation])
     )
     plot_fit(x, y, {"network": (x_model, y_model)}, ax=fit_ax)
     fit_ax.set_title("fit to the data", fontsize="medium")
     tolerance = trial.training_settings.tolerance
-    plot_losses({"training": trial.fit.losses}, tolerance=tolerance, ax=loss_ax)
+    plot_losses({"training": trial.run.losses}, tolerance=tolerance, ax=loss_ax)
     loss_ax.set(xlim=(0, trial.training_settings.max_epochs), ylim=(1e-6, 1.0))
     loss_ax.set_title("loss after each epoch", fontsize="medium")
-    fit_ax.figure.suptitle(f"{trial.setting.label}\n{outcome(trial.fit, tolerance=tolerance)}")
+    fit_ax.figure.suptitle(f"{trial.setting.label}\n{outcome(trial.run, tolerance=tolerance)}")
     return fit_ax, loss_ax
 
 

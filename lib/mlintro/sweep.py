@@ -29,7 +29,7 @@ from .config import (
     SettingChanges,
     TrainingSettings,
 )
-from .training import Fit, adam_fit
+from .training import TrainingRun, adam_fit
 
 __all__ = ["Setting", "Trial", "grid", "one_at_a_time", "table", "train", "train_all"]
 
@@ -78,7 +78,7 @@ class Trial(NamedTuple):
     """One trained network: its setting, how it was trained and the training's result."""
 
     setting: Setting
-    fit: Fit
+    run: TrainingRun
     """The result of :func:`~mlintro.training.adam_fit`."""
     training_settings: TrainingSettings
     """How :func:`~mlintro.training.adam_fit` trained, with the setting's step size."""
@@ -171,14 +171,14 @@ def train(
     --------
     >>> from mlintro import data
     >>> trial = train(jax.random.key(0), data.X, data.Y, Setting(width=2), max_epochs=2)
-    >>> trial.fit.epochs, [w.shape for w, _ in trial.fit.params]
+    >>> trial.run.epochs, [w.shape for w, _ in trial.run.params]
     (2, [(1, 2), (2, 1)])
     """
     _check_setting(setting)
     if "step_size" in changes:
         raise TypeError("the step size is part of the setting: Setting(step_size=...)")
     training_settings = LECTURE._replace(**changes)._replace(step_size=setting.step_size)
-    fit = adam_fit(
+    run = adam_fit(
         models.init_params(key, setting.layer_sizes),
         x,
         y,
@@ -186,7 +186,7 @@ def train(
         activation=ACTIVATIONS[setting.activation],
         progress=False,
     )
-    return Trial(setting, fit, training_settings)
+    return Trial(setting, run, training_settings)
 
 
 def train_all(
@@ -203,7 +203,7 @@ def train_all(
     >>> from mlintro import data
     >>> trials = train_all(jax.random.key(0), data.X, data.Y, grid(step_sizes=(0.01, 0.1)),
     ...                    max_epochs=2)
-    >>> [t.setting.step_size for t in trials], [t.fit.epochs for t in trials]
+    >>> [t.setting.step_size for t in trials], [t.run.epochs for t in trials]
     ([0.01, 0.1], [2, 2])
     """
     return [train(key, x, y, setting, **changes) for setting in settings]
@@ -230,10 +230,10 @@ def table(trials: Sequence[Trial]) -> str:
         "|---:|---:|---|---:|---:|---:|---|",
     ]
     for trial in trials:
-        s, fit = trial.setting, trial.fit
-        reached = "yes" if fit.converged else "no"
+        s, run = trial.setting, trial.run
+        reached = "yes" if run.converged else "no"
         rows.append(
-            f"| {s.depth} | {s.width} | {s.activation} | {s.step_size:g} | {fit.epochs}"
-            f" | {fit.losses[-1]:.3g} | {reached} |"
+            f"| {s.depth} | {s.width} | {s.activation} | {s.step_size:g} | {run.epochs}"
+            f" | {run.losses[-1]:.3g} | {reached} |"
         )
     return "\n".join(rows)

@@ -16,7 +16,7 @@ epochs. For the lecture's 1-3-1 network it usually needs *more* epochs (about
 The reason is the second-moment estimate: with the default ``beta2 = 0.999`` it
 averages the squared gradient over about 1,000 steps, so long after the
 gradient has shrunk it still remembers the large early gradients and keeps the
-steps small (``Fit.step_lengths``). A restart forgets them; so does a shorter
+steps small (``TrainingRun.step_lengths``). A restart forgets them; so does a shorter
 memory: plain Adam with ``beta2=0.99`` needs about 90 epochs.
 """
 
@@ -32,10 +32,10 @@ from jax.typing import ArrayLike
 from .config import DEFAULT_ACTIVATION, LECTURE, Activation, SettingChanges, TrainingSettings
 from .models import Params, predict
 
-__all__ = ["Fit", "adam_fit", "mse", "outcome", "progress_report"]
+__all__ = ["TrainingRun", "adam_fit", "mse", "outcome", "progress_report"]
 
 
-class Fit(NamedTuple):
+class TrainingRun(NamedTuple):
     """The result of :func:`adam_fit`."""
 
     params: Params
@@ -129,7 +129,7 @@ def adam_fit(
     progress: bool = True,
     print_every: int = 100,
     **changes: Unpack[SettingChanges],
-) -> Fit:
+) -> TrainingRun:
     """Train a network with Adam until the mean squared error is below ``tolerance``.
 
     Parameters
@@ -156,7 +156,7 @@ def adam_fit(
 
     Returns
     -------
-    Fit
+    TrainingRun
         Trained parameters, loss after each epoch, epochs run, and whether the
         tolerance was reached. Training also stops if the loss becomes NaN.
 
@@ -164,8 +164,8 @@ def adam_fit(
     --------
     >>> from mlintro import data, models
     >>> params = models.init_params(jax.random.key(0), (1, 3, 1))
-    >>> fit = adam_fit(params, data.X, data.Y, progress=False)
-    >>> fit.converged, fit.epochs == len(fit.losses), bool(fit.losses[-1] < 2e-5)
+    >>> run = adam_fit(params, data.X, data.Y, progress=False)
+    >>> run.converged, run.epochs == len(run.losses), bool(run.losses[-1] < 2e-5)
     (True, True, True)
     >>> adam_fit(params, data.X, data.Y, max_epochs=2, progress=False).epochs
     2
@@ -203,34 +203,36 @@ def adam_fit(
     epochs = int(epochs)
     losses = np.asarray(losses[:epochs])
     step_lengths = np.asarray(step_lengths[:epochs])
-    fit = Fit(trained, losses, epochs, bool(losses[-1] < tolerance), step_lengths)
+    run = TrainingRun(trained, losses, epochs, bool(losses[-1] < tolerance), step_lengths)
     if progress:
-        print(progress_report(fit, tolerance=tolerance, print_every=print_every))
-    return fit
+        print(progress_report(run, tolerance=tolerance, print_every=print_every))
+    return run
 
 
-def outcome(fit: Fit, *, tolerance: float = LECTURE.tolerance) -> str:
+def outcome(run: TrainingRun, *, tolerance: float = LECTURE.tolerance) -> str:
     """Say in one line how a training run ended: tolerance reached, missed, or diverged.
 
     The last line of :func:`progress_report`; the sweep's figures use it as well.
 
     Examples
     --------
-    >>> print(outcome(Fit(params=[], losses=np.array([1e-2, 1e-3]), epochs=2, converged=False)))
+    >>> unfinished = TrainingRun([], np.array([1e-2, 1e-3]), epochs=2, converged=False)
+    >>> print(outcome(unfinished))
     Tolerance 2e-05 not reached in 2 epochs (loss 0.001)
-    >>> print(outcome(Fit(params=[], losses=np.array([1e-2, np.nan]), epochs=2, converged=False)))
+    >>> diverged = unfinished._replace(losses=np.array([1e-2, np.nan]))
+    >>> print(outcome(diverged))
     The loss became NaN at epoch 1: training diverged
     """
-    last = fit.epochs - 1
-    if fit.converged:
+    last = run.epochs - 1
+    if run.converged:
         return f"Tolerance {tolerance:g} reached at epoch {last}, stopping"
-    if np.isnan(fit.losses[-1]):
+    if np.isnan(run.losses[-1]):
         return f"The loss became NaN at epoch {last}: training diverged"
-    return f"Tolerance {tolerance:g} not reached in {fit.epochs} epochs (loss {fit.losses[-1]:.3g})"
+    return f"Tolerance {tolerance:g} not reached in {run.epochs} epochs (loss {run.losses[-1]:.3g})"
 
 
 def progress_report(
-    fit: Fit, *, tolerance: float = LECTURE.tolerance, print_every: int = 100
+    run: TrainingRun, *, tolerance: float = LECTURE.tolerance, print_every: int = 100
 ) -> str:
     """Describe a training run as the lecture's loop printed it.
 
@@ -239,11 +241,11 @@ def progress_report(
 
     Examples
     --------
-    >>> fit = Fit(params=[], losses=np.array([1e-2, 1e-3, 1e-6]), epochs=3, converged=True)
-    >>> print(progress_report(fit, tolerance=1e-5, print_every=2))
+    >>> run = TrainingRun(params=[], losses=np.array([1e-2, 1e-3, 1e-6]), epochs=3, converged=True)
+    >>> print(progress_report(run, tolerance=1e-5, print_every=2))
     Epoch 0: loss 0.01
     Epoch 2: loss 1e-06
     Tolerance 1e-05 reached at epoch 2, stopping
     """
-    lines = [f"Epoch {i}: loss {fit.losses[i]:.3g}" for i in range(0, fit.epochs, print_every)]
-    return "\n".join([*lines, outcome(fit, tolerance=tolerance)])
+    lines = [f"Epoch {i}: loss {run.losses[i]:.3g}" for i in range(0, run.epochs, print_every)]
+    return "\n".join([*lines, outcome(run, tolerance=tolerance)])

@@ -252,7 +252,7 @@ ATTACKS = {
     "rewriting the collection cell with an IPython input transformer": "cheat-hijacks-collection",
     "patching mlintro's training in the kernel": "cheat-patches-mlintro",
     "a read-only answers file written in advance": "cheat-fake-answers-file",
-    "a hand-made Fit whose last loss is NaN": "cheat-handmade-bad-fit",
+    "a hand-made TrainingRun whose last loss is NaN": "cheat-handmade-bad-fit",
     "an answers file turned into a link to /dev/zero or a FIFO": "cheat-answers-file-trap",
 }
 
@@ -334,8 +334,8 @@ def _canonical(params, *, signs=True):
     return [(w0[:, order], b0[order]), (w1[order, :], b1)]
 
 
-def _flat_directions(pars, x, y, *, rtol=1e-6, eig=False, signed=False):
-    h = np.asarray(analysis.hessian(np.asarray(pars), x, y))
+def _flat_directions(theta, x, y, *, rtol=1e-6, eig=False, signed=False):
+    h = np.asarray(analysis.hessian(np.asarray(theta), x, y))
     values, vectors = np.linalg.eig(h) if eig else np.linalg.eigh(h)
     values, vectors = values.real, vectors.real
     small = (values if signed else np.abs(values)) < rtol * np.abs(values).max()
@@ -405,7 +405,7 @@ def test_the_hessian_at_the_least_squares_fit_has_several_near_zero_eigenvalues(
     assert min(counts) >= 3, counts
 
 
-def _train(seed: int, **changes) -> training.Fit:
+def _train(seed: int, **changes) -> training.TrainingRun:
     """Return the lecture's run from ``jax.random.key(seed)``, as a student's notebook trains it."""
     start = models.init_params(jax.random.key(seed), (1, 3, 1))
     return training.adam_fit(start, data.X, data.Y, progress=False, **changes)

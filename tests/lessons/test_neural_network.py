@@ -89,7 +89,7 @@ def sweeps():
     for seed in SEEDS:
         _, init_key, _ = page_keys(seed)
         trials = sweep.train_all(init_key, X, Y, settings)
-        out.append({t.setting: t.fit for t in trials})
+        out.append({t.setting: t.run for t in trials})
     return out
 
 

@@ -152,8 +152,8 @@ def test_plot_trial_is_titled_with_the_setting_and_how_training_ended(key):
         titles[name] = fit_ax.figure.get_suptitle()
         label, ending = titles[name].split("\n")
         assert label == trial.setting.label
-        assert ending == training.outcome(trial.fit)
-    assert f"reached at epoch {converged.fit.epochs - 1}" in titles["converged"]
+        assert ending == training.outcome(trial.run)
+    assert f"reached at epoch {converged.run.epochs - 1}" in titles["converged"]
     assert f"not reached in {EPOCHS} epochs" in titles["missed"]
 
 

@@ -72,10 +72,10 @@ def test_train_builds_the_network_of_the_setting(key):
     setting = sweep.Setting(width=2, depth=2, activation="sigmoid", step_size=0.03)
     trial = sweep.train(key, data.X, data.Y, setting, max_epochs=EPOCHS)
     assert trial.setting == setting
-    shapes = [w.shape for w, _ in trial.fit.params]
+    shapes = [w.shape for w, _ in trial.run.params]
     assert shapes == [(1, 2), (2, 2), (2, 1)]
-    assert trial.fit.epochs == EPOCHS == len(trial.fit.losses)
-    assert np.all(np.isfinite(trial.fit.losses))
+    assert trial.run.epochs == EPOCHS == len(trial.run.losses)
+    assert np.all(np.isfinite(trial.run.losses))
     assert trial.training_settings == LECTURE._replace(step_size=0.03, max_epochs=EPOCHS)
 
 
@@ -87,23 +87,23 @@ def test_every_trial_starts_from_the_same_key(key):
     initial = models.init_params(key, settings[0].layer_sizes)
     start_loss = float(np.mean((models.predict(initial, data.X) - data.Y) ** 2))
     for trial in trials:
-        assert trial.fit.losses[0] == pytest.approx(start_loss, rel=1e-6)
+        assert trial.run.losses[0] == pytest.approx(start_loss, rel=1e-6)
 
 
 def test_train_all_trains_one_network_per_setting_in_order(key):
     settings = sweep.grid(step_sizes=(0.001, 0.1))
     trials = sweep.train_all(key, data.X, data.Y, settings, max_epochs=EPOCHS)
     assert [t.setting for t in trials] == settings
-    assert trials[0].fit.losses[-1] != trials[1].fit.losses[-1]
+    assert trials[0].run.losses[-1] != trials[1].run.losses[-1]
 
 
 def test_the_lecture_setting_reaches_the_tolerance(key):
     trial = sweep.train(key, data.X, data.Y, sweep.Setting())
-    assert trial.fit.converged
-    assert trial.fit.losses[-1] < LECTURE.tolerance
+    assert trial.run.converged
+    assert trial.run.losses[-1] < LECTURE.tolerance
     assert trial.training_settings == LECTURE
-    report = training.outcome(trial.fit, tolerance=trial.training_settings.tolerance)
-    assert f"reached at epoch {trial.fit.epochs - 1}" in report
+    report = training.outcome(trial.run, tolerance=trial.training_settings.tolerance)
+    assert f"reached at epoch {trial.run.epochs - 1}" in report
 
 
 def test_table_has_a_row_per_trial_matching_its_fit(key):
@@ -117,15 +117,15 @@ def test_table_has_a_row_per_trial_matching_its_fit(key):
         assert float(row["step size"]) == trial.setting.step_size
         assert int(row["neurons"]) == trial.setting.width
         assert int(row["layers"]) == trial.setting.depth
-        assert int(row["epochs"]) == trial.fit.epochs
+        assert int(row["epochs"]) == trial.run.epochs
         # three significant digits: rounding changes the loss by at most half a unit in the third
-        assert float(row["last loss"]) == pytest.approx(trial.fit.losses[-1], rel=5e-3)
-        assert row["converged"] == ("yes" if trial.fit.converged else "no")
+        assert float(row["last loss"]) == pytest.approx(trial.run.losses[-1], rel=5e-3)
+        assert row["converged"] == ("yes" if trial.run.converged else "no")
 
 
 def test_a_loss_just_below_the_tolerance_does_not_print_as_the_tolerance(key):
     trial = sweep.train(key, data.X, data.Y, sweep.Setting(), max_epochs=EPOCHS)
-    fit = trial.fit._replace(losses=np.array([1.96e-5]), converged=True)
-    text = sweep.table([trial._replace(fit=fit)])
+    run = trial.run._replace(losses=np.array([1.96e-5]), converged=True)
+    text = sweep.table([trial._replace(run=run)])
     assert "1.96e-05" in text
     assert "2e-05" not in text

@@ -241,7 +241,9 @@ def test_progress_prints_every_hundred_epochs_and_the_stopping_epoch(
 
 
 def test_progress_report_of_a_run_that_missed_the_tolerance():
-    fit = training.Fit(params=[], losses=np.array([0.5, 0.25, 0.125]), epochs=3, converged=False)
+    fit = training.TrainingRun(
+        params=[], losses=np.array([0.5, 0.25, 0.125]), epochs=3, converged=False
+    )
     report = training.progress_report(fit, tolerance=0.01, print_every=1)
     assert report.splitlines() == [
         "Epoch 0: loss 0.5",
@@ -262,6 +264,6 @@ def test_progress_report_of_a_run_that_missed_the_tolerance():
     ],
 )
 def test_outcome_is_the_last_line_of_the_progress_report(losses, converged, expected):
-    fit = training.Fit(params=[], losses=np.array(losses), epochs=2, converged=converged)
+    fit = training.TrainingRun(params=[], losses=np.array(losses), epochs=2, converged=converged)
     assert training.outcome(fit) == expected
     assert training.progress_report(fit).splitlines()[-1] == expected

@@ -29,8 +29,8 @@ def test_interactive_explorer_retrains_when_a_control_changes(key):
     step_size.value = 0.1
     trial = explorer.result
     assert trial.setting == Setting(width=2, depth=2, activation="sigmoid", step_size=0.1)
-    assert [w.shape for w, _ in trial.fit.params] == [(1, 2), (2, 2), (2, 1)]
-    assert trial.fit.epochs == EPOCHS
+    assert [w.shape for w, _ in trial.run.params] == [(1, 2), (2, 2), (2, 1)]
+    assert trial.run.epochs == EPOCHS
     assert plt.get_fignums() == []  # each figure is closed once shown
 
 

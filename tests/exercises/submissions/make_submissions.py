@@ -268,7 +268,7 @@ CASES: dict[str, tuple] = {
         {
             3: _replace(
                 "bad_fit = training.adam_fit(",
-                "bad_fit = training.Fit(fits[0].params, np.array([0.3, 0.2, 0.1]), 3, False)\n"
+                "bad_fit = training.TrainingRun(fits[0].params, np.array([0.3, 0.2, 0.1]), 3, False)\n"
                 "unused = training.adam_fit(",
             )
         },
@@ -569,7 +569,7 @@ CASES: dict[str, tuple] = {
         {
             3: _replace(
                 "bad_fit = training.adam_fit(",
-                "bad_fit = training.Fit(fits[0].params, np.append(np.full(499, 0.1), np.nan), 500, False)\n"
+                "bad_fit = training.TrainingRun(fits[0].params, np.append(np.full(499, 0.1), np.nan), 500, False)\n"
                 "unused = training.adam_fit(",
             )
         },
