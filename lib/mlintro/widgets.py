@@ -79,24 +79,18 @@ def interactive_explorer(
         raise ValueError(
             f"unknown activations {sorted(unknown)}; choose from {sorted(ACTIVATIONS)}"
         )
-    style = {"description_width": "initial"}
+    # a slider trains on release only: one training per choice, not one per pixel dragged
+    slider_options = {"continuous_update": False, "style": {"description_width": "initial"}}
+
+    def size_slider(value: int, bounds: tuple[int, int], description: str) -> ipywidgets.IntSlider:
+        low, high = bounds
+        return ipywidgets.IntSlider(
+            value=value, min=low, max=high, description=description, **slider_options
+        )
+
     controls = {
-        "width": ipywidgets.IntSlider(
-            value=initial.width,
-            min=widths[0],
-            max=widths[1],
-            description="hidden neurons",
-            continuous_update=False,
-            style=style,
-        ),
-        "depth": ipywidgets.IntSlider(
-            value=initial.depth,
-            min=depths[0],
-            max=depths[1],
-            description="hidden layers",
-            continuous_update=False,
-            style=style,
-        ),
+        "width": size_slider(initial.width, widths, "hidden neurons"),
+        "depth": size_slider(initial.depth, depths, "hidden layers"),
         "activation": ipywidgets.Dropdown(
             options=list(activations), value=initial.activation, description="activation"
         ),
@@ -105,8 +99,7 @@ def interactive_explorer(
             options=[(f"{s:g}", s) for s in sorted({*map(float, step_sizes), initial.step_size})],
             value=float(initial.step_size),
             description="step size",
-            continuous_update=False,
-            style=style,
+            **slider_options,
         ),
     }
 
