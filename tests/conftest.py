@@ -19,12 +19,15 @@ ROUNDING_ULPS = 32
 def _model_rounding_bound(theta, x, y=0.0):
     """Bound on the float64 error of ``y - scalar_model(x, theta)`` at each x.
 
+    ``theta`` is the flat vector of a one-layer tanh network of any width (``b1``, then
+    ``w1i, w0i, b0i`` for each neuron, as ``models.Neurons.theta`` lays it out).
+
     The model's terms can be much larger than its value (parameters ~100 that cancel to ~1),
     so the error scales with the terms: |b1|, each |w1i tanh(z_i)|, and the error of each
     argument z_i = w0i x + b0i passed through tanh's slope and weighted by |w1i|.
     """
     b1, *neurons = np.asarray(theta, dtype=np.float64)
-    w1, w0, b0 = np.asarray(neurons).reshape(3, 3).T
+    w1, w0, b0 = np.asarray(neurons).reshape(-1, 3).T
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     z = np.outer(x, w0) + b0
     slope = 1.0 / np.cosh(z) ** 2
@@ -38,7 +41,7 @@ def _model_rounding_bound(theta, x, y=0.0):
 
 @pytest.fixture(scope="session")
 def model_rounding_bound():
-    """``model_rounding_bound(theta, x, y=0)``: the rounding budget of the 10-parameter model."""
+    """``model_rounding_bound(theta, x, y=0)``: the rounding budget of a one-layer tanh model."""
     return _model_rounding_bound
 
 

@@ -93,7 +93,11 @@ def test_least_squares_fits_with_another_activation():
     residuals = np.asarray(least_squares.residuals(result.x, data.X, data.Y, activation=sigmoid))
     scale = np.sum(np.abs(result.x))  # a bound on the size of the summed terms
     np.testing.assert_allclose(residuals, expected, rtol=0, atol=16 * np.finfo(float).eps * scale)
-    np.testing.assert_allclose(result.cost, 0.5 * np.sum(residuals**2), rtol=1e-12)
+    # scipy's cost is half the sum of its own residuals, up to the rounding of a sum of n terms
+    n = len(data.X)
+    np.testing.assert_allclose(
+        result.cost, 0.5 * np.sum(result.fun**2), rtol=n * np.finfo(float).eps
+    )
     # it is a fit: far below the cost at the start, and not the tanh model's cost
     start_cost = 0.5 * np.sum(np.asarray(least_squares.residuals(x0, data.X, data.Y)) ** 2)
     assert result.cost < 1e-2 * start_cost
@@ -105,20 +109,23 @@ def test_adam_trains_with_another_activation_and_other_settings():
     softplus = ACTIVATIONS["softplus"]
     start = models.init_params(jax.random.key(1), (1, 3, 1))
     short = LECTURE._replace(max_epochs=3, tolerance=0.0)
-    fit = training.adam_fit(
+    run = training.adam_fit(
         start, data.X, data.Y, settings=short, activation=softplus, progress=False
     )
-    assert fit.epochs == 3
-    # the reported loss is the softplus network's, and differs from the tanh network's
-    np.testing.assert_allclose(
-        fit.losses[-1], training.mse(fit.params, data.X, data.Y, activation=softplus), rtol=1e-12
-    )
-    assert not np.isclose(fit.losses[-1], training.mse(fit.params, data.X, data.Y))
+    assert run.epochs == 3
+    # the reported loss is the softplus network's, and differs from the tanh network's. The
+    # compiled loop and mse round the same residuals differently: terms of order 1 summed to
+    # residuals of about 0.1 lose ~1e-14 relative, squared and averaged ~1e-13; 1e-9 is far
+    # above that and far below the gap to tanh's loss, which is a large fraction of it.
+    softplus_loss = training.mse(run.params, data.X, data.Y, activation=softplus)
+    tanh_loss = training.mse(run.params, data.X, data.Y)
+    np.testing.assert_allclose(run.losses[-1], softplus_loss, rtol=1e-9)
+    assert abs(tanh_loss - softplus_loss) > 0.1 * softplus_loss
     # changing single fields by keyword is the same as passing changed settings
     same = training.adam_fit(
         start, data.X, data.Y, max_epochs=3, tolerance=0.0, activation=softplus, progress=False
     )
-    np.testing.assert_array_equal(same.losses, fit.losses)
+    np.testing.assert_array_equal(same.losses, run.losses)
 
 
 def test_an_unknown_setting_is_refused():
