@@ -26,9 +26,9 @@ include $(sort $(wildcard mk/*.mk))
 # only holds for one machine's vector kernels fails here, as it would on another CPU.
 # pytest on both cores; a test file stays on one worker, with its module-scoped fits
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
-# lib's doctests, tests/unit (one file per lib module) and tests/lessons (each page's claims over
+# mlintro's doctests, tests/unit (one file per lib module) and tests/lessons (each page's claims over
 # many seeds); tests/exercises (grading, sandbox) and tests/site test tooling, not numbers.
-NUMERIC_TESTS := lib tests/unit tests/lessons
+NUMERIC_TESTS := lib/mlintro tests/unit tests/lessons
 NARROWED_CPU = NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python -c 'from numpy._core._multiarray_umath import __cpu_dispatch__ as d, __cpu_features__ as f; print(" ".join(x for x in d if f.get(x)))')" \
   XLA_FLAGS="--xla_cpu_max_isa=$$(case $$(uname -m) in aarch64|arm64) echo NEON;; *) echo SSE4_2;; esac)"
 

@@ -36,9 +36,12 @@ exercises: $(EX_STUDENT) $(EX_ZIPS)
 
 # what the build runs or ships, besides the masters and mlintro (coursetools: the Colab cell, cell ids)
 EX_TOOLS := $(addprefix exercises/,__init__.py catalog.py build.py judge.py collect.py judge_plugin.py)
-EX_TOOLS += lib/coursetools/colab.py lib/coursetools/notebooks.py
+EX_TOOLS += lib/coursetools/colab.py lib/coursetools/notebooks.py lib/coursetools/project.py
+# the student notebooks' Colab set-up cell reads the public repository (_config.yml), mlintro's
+# dependencies (pyproject.toml) and the modules the lessons import (book/*.md)
+EX_SETUP_INPUTS := _config.yml pyproject.toml $(wildcard book/*.md)
 
-$(EX_STUDENT) $(EX_ZIPS) &: $(EX_MASTERS) $(EX_LIB) $(EX_TOOLS) requirements.txt $(STAMP)
+$(EX_STUDENT) $(EX_ZIPS) &: $(EX_MASTERS) $(EX_LIB) $(EX_TOOLS) $(EX_SETUP_INPUTS) requirements.txt $(STAMP)
 	$(BIN)/python -m exercises.build $(EX_NAMES)
 
 grade: exercises

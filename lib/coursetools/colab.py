@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from coursetools.notebooks import notebook_pages, read_page
 from coursetools.project import ROOT, repository
@@ -62,11 +63,6 @@ if "google.colab" in sys.modules:
         )"""
 
 
-def _requirement_name(requirement: str) -> str:
-    """Return the distribution name of a requirement such as ``jax[cpu]>=0.4``, lower case."""
-    return re.split(r"[\[<>=!~; ]", requirement.strip(), maxsplit=1)[0].lower()
-
-
 def requirement_pins(root: Path = ROOT) -> dict[str, str]:
     """Return the exact versions ``requirements.txt`` pins.
 
@@ -78,7 +74,8 @@ def requirement_pins(root: Path = ROOT) -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        Distribution name (lower case) -> version, for every ``name==version`` line.
+        Distribution name (normalized, as `packaging.utils.canonicalize_name` writes it)
+        -> version, for every ``name==version`` line.
 
     Examples
     --------
@@ -90,7 +87,7 @@ def requirement_pins(root: Path = ROOT) -> dict[str, str]:
     for line in text.splitlines():
         match = re.fullmatch(r"([A-Za-z0-9_.-]+)(\[[^\]]*\])?==([^\s;#]+)\s*(#.*)?", line.strip())
         if match:
-            found[match[1].lower()] = match[3]
+            found[canonicalize_name(match[1])] = match[3]
     return found
 
 
@@ -143,7 +140,7 @@ def _required_pinned(name: str, pinned: dict[str, str]) -> set[str]:
             requirement = Requirement(line)
             if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
                 continue
-            dist = requirement.name.lower()
+            dist = canonicalize_name(requirement.name)
             if dist in pinned and dist not in found and dist not in KERNEL:
                 found.add(dist)
                 todo.append(dist)
@@ -178,13 +175,14 @@ def pins(root: Path = ROOT) -> dict[str, str]:
     """
     pinned = requirement_pins(root)
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = [_requirement_name(r) for r in project["dependencies"]] + list(EXTRA_PINNED)
+    wanted: list[str] = [canonicalize_name(Requirement(r).name) for r in project["dependencies"]]
+    wanted += list(EXTRA_PINNED)
     distributions = metadata.packages_distributions()
     unpinned = []
     for module in sorted(lesson_imports(root / "book")):
         if module in sys.stdlib_module_names or module in ("mlintro", *PROVIDED_MODULES):
             continue
-        dists = [d.lower() for d in distributions.get(module, [])]
+        dists = [canonicalize_name(d) for d in distributions.get(module, [])]
         ours = [d for d in dists if d in pinned]
         if not ours:
             unpinned.append(module)

@@ -107,11 +107,14 @@ def serve_public_repository(tree: Path, work: Path, url: str, branch: str) -> Pa
     return config
 
 
-def fresh_runtime(work: Path, python: str) -> Path:
-    """Make a virtual environment with only a Jupyter kernel, registered as kernel `colab-sim`."""
+def fresh_runtime(work: Path, python: str, tree: Path) -> Path:
+    """Make a virtual environment with only a Jupyter kernel, registered as kernel `colab-sim`.
+
+    The kernel is ``ipykernel`` at the version the simulated tree's requirements.txt pins.
+    """
     venv = work / "runtime"
     _run(python, "-m", "venv", venv)
-    ipykernel = f"ipykernel=={colab.requirement_pins()['ipykernel']}"
+    ipykernel = f"ipykernel=={colab.requirement_pins(tree)['ipykernel']}"
     _run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", ipykernel)
     spec = work / "jupyter" / "kernels" / "colab-sim"
     spec.mkdir(parents=True)
@@ -159,10 +162,14 @@ class Result:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def run_notebook(path: str, tree: Path, work: Path, env: dict[str, str]) -> Result:
-    """Run one notebook as Colab opens it: from an empty folder, set-up cell first."""
+def run_notebook(
+    path: str, tree: Path, work: Path, env: dict[str, str], names: list[str]
+) -> Result:
+    """Run one notebook as Colab opens it: from an empty folder, set-up cell first.
+
+    ``names`` are the distributions whose installed versions the last cell reports.
+    """
     nb = nbformat.read(tree / path, as_version=4)
-    names = list(colab.pins())
     nb.cells.insert(0, nbformat.v4.new_code_cell(PRETEND_COLAB))
     nb.cells.append(nbformat.v4.new_code_cell(REPORT % json.dumps(names)))
     content = work / "content" / Path(path).stem  # like /content: empty, outside any checkout
@@ -228,15 +235,15 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True)
     try:
         gitconfig = serve_public_repository(args.repo, work, url, branch)
-        venv = fresh_runtime(work, args.python)
+        venv = fresh_runtime(work, args.python, args.repo)
         os.environ["JUPYTER_PATH"] = str(work / "jupyter")
         env = kernel_environment(venv, gitconfig)
-        pins = colab.pins()
+        pins = colab.pins(args.repo)  # what the published notebooks' set-up cells pin
         print(f"runtime: {venv} ({args.python}), {url} served from {args.repo}")
         # one after the other, in one runtime: the first notebook's set-up cell installs
         # everything, the others find it installed (a Colab session that opens a second page)
         for path in sorted(paths):
-            result = run_notebook(path, args.repo, work, env)
+            result = run_notebook(path, args.repo, work, env, list(pins))
             problems = result.errors + (judge(result, venv, pins) if not result.errors else [])
             status = "FAIL" if problems else "ok"
             print(f"{status:4} {path} ({result.seconds:.1f} s, Colab link on {paths[path]})")

@@ -36,6 +36,7 @@ keeps its own small write-and-compare: no ``jupytext.toml``.
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
@@ -54,7 +55,9 @@ from coursetools.project import ROOT
 __all__ = ["main", "orphans", "out_of_sync", "paired_notebook"]
 
 
-def paired_notebook(md: Path, *, root: Path = ROOT) -> nbformat.NotebookNode:
+def paired_notebook(
+    md: Path, *, root: Path = ROOT, setup: nbformat.NotebookNode | None = None
+) -> nbformat.NotebookNode:
     """Convert a MyST Markdown page into the notebook committed next to it.
 
     Parameters
@@ -63,6 +66,9 @@ def paired_notebook(md: Path, *, root: Path = ROOT) -> nbformat.NotebookNode:
         The lesson page.
     root : Path
         The project root, whose configuration the Colab set-up cell reads.
+    setup : nbformat.NotebookNode, optional
+        The Colab set-up cell, if already made (`coursetools.colab.setup_cell`): it reads
+        every lesson page, so a caller pairing several pages makes it once.
 
     Returns
     -------
@@ -76,14 +82,16 @@ def paired_notebook(md: Path, *, root: Path = ROOT) -> nbformat.NotebookNode:
     ('colab-setup', 'extrapolation-001', 5)
     """
     nb = read_page(md)
-    nb.cells.insert(0, setup_cell(root=root))
+    nb.cells.insert(0, copy.deepcopy(setup) if setup is not None else setup_cell(root=root))
     number_cells(nb, md.stem)
     clear_outputs(nb)
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb
 
 
-def out_of_sync(md: Path, *, root: Path = ROOT) -> str | None:
+def out_of_sync(
+    md: Path, *, root: Path = ROOT, setup: nbformat.NotebookNode | None = None
+) -> str | None:
     r"""Describe how the committed pair of a page differs from its conversion.
 
     Parameters
@@ -92,6 +100,8 @@ def out_of_sync(md: Path, *, root: Path = ROOT) -> str | None:
         The lesson page.
     root : Path
         The project root.
+    setup : nbformat.NotebookNode, optional
+        The Colab set-up cell, as for `paired_notebook`.
 
     Returns
     -------
@@ -119,7 +129,7 @@ def out_of_sync(md: Path, *, root: Path = ROOT) -> str | None:
     ipynb = md.with_suffix(".ipynb")
     if not ipynb.exists():
         return f"{ipynb.name} is missing"
-    expected = paired_notebook(md, root=root)
+    expected = paired_notebook(md, root=root, setup=setup)
     actual = nbformat.read(ipynb, as_version=4)
     if len(actual.cells) != len(expected.cells):
         n_actual, n_expected = len(actual.cells), len(expected.cells)
@@ -177,8 +187,9 @@ def main(argv: list[str] | None = None, *, root: Path = ROOT) -> int:
     args = parser.parse_args(argv)
     book = root / "book"
     pages = notebook_pages(book)
+    setup = setup_cell(root=root)
     if args.check:
-        problems = [p for md in pages if (p := out_of_sync(md, root=root))]
+        problems = [p for md in pages if (p := out_of_sync(md, root=root, setup=setup))]
         problems += [f"{nb.name} has no page" for nb in orphans(book)]
         for problem in problems:
             print(f"out of sync: {problem}", file=sys.stderr)
@@ -187,7 +198,7 @@ def main(argv: list[str] | None = None, *, root: Path = ROOT) -> int:
         return 1 if problems else 0
     for md in pages:
         ipynb = md.with_suffix(".ipynb")
-        if write_notebook(paired_notebook(md, root=root), ipynb):
+        if write_notebook(paired_notebook(md, root=root, setup=setup), ipynb):
             print(f"wrote {ipynb.relative_to(root)}")
     for nb in orphans(book):
         nb.unlink()

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from coursetools import colab, pairing
 from coursetools.notebooks import is_notebook, notebook_pages, notebook_text
-from coursetools.project import ROOT, repository
+from coursetools.project import ROOT, repository, toc_files
 
 PAGES = notebook_pages(ROOT / "book")
 
@@ -45,12 +45,15 @@ def test_no_orphan_notebooks():
     assert pairing.orphans(ROOT / "book") == []
 
 
-def test_every_lesson_in_the_toc_has_a_pair():
-    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    pages = {md.stem for md in PAGES}
-    for md in (ROOT / "book").glob("*.md"):
-        if f"book/{md.stem}" in toc and is_notebook(md):
-            assert md.stem in pages and md.with_suffix(".ipynb").exists(), md
+def test_every_notebook_page_of_the_toc_is_paired():
+    """A MyST notebook page anywhere in `_toc.yml` is one `course-pair` pairs (it only pairs
+    `book/`), so its launch buttons find a committed `.ipynb`."""
+    toc_pages = [ROOT / f"{entry}.md" for entry in toc_files()]
+    notebook_toc_pages = [md for md in toc_pages if md.exists() and is_notebook(md)]
+    assert notebook_toc_pages, "no MyST notebook page in _toc.yml"
+    for md in notebook_toc_pages:
+        assert md in PAGES, f"{md.relative_to(ROOT)} is in _toc.yml but course-pair skips it"
+        assert md.with_suffix(".ipynb").exists(), md
 
 
 def test_the_check_catches_an_edit(tmp_path):
