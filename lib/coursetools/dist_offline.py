@@ -36,7 +36,7 @@ from playwright.sync_api import Page, PdfMargins, sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-from coursetools.project import ROOT, toc_files
+from coursetools.project import ROOT, repository, toc_files
 
 __all__ = [
     "PrintedPage",
@@ -119,13 +119,9 @@ class PrintedPage:
 
 
 def book_name(root: Path = ROOT) -> str:
-    """Return the repository's name from `_config.yml`, which names the offline copies."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    url = (config.get("repository") or {}).get("url", "")
-    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
-    if not name:
-        raise SystemExit("_config.yml has no repository.url to name the offline copies after")
-    return name.removesuffix(".git")
+    """Return the public repository's name, which names the offline copies."""
+    url, _ = repository(root)
+    return url.rsplit("/", 1)[-1].removesuffix(".git")
 
 
 def book_title(root: Path = ROOT) -> tuple[str, str]:

@@ -11,6 +11,7 @@ and branch named in `_config.yml`, a notebook that is committed at that path and
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -19,6 +20,7 @@ import nbformat
 import pytest
 import yaml
 from coursetools.launch import opened_path
+from coursetools.project import toc_files
 from site_pages import (
     HTML_DIR,
     PUBLISH_DIR,
@@ -35,6 +37,7 @@ pytestmark = pytest.mark.built_site
 EXTERNAL_SCHEMES = {"http", "https", "mailto", "javascript", "data", "tel"}
 
 
+@functools.cache
 def _config() -> dict:
     return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
@@ -78,7 +81,7 @@ def test_links_were_checked():
 def test_every_notebook_page_is_checked():
     pages = notebook_pages()
     assert pages, "no notebook pages found in the built site"
-    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    toc = set(toc_files())
     for page in pages:
         assert str(PurePosixPath(page).with_suffix("")) in toc, page
 
