@@ -10,7 +10,11 @@ Built into every ``<name>-autograder.zip`` (``otter_config.json``: ``"plugins":
    deletes ``judge.py`` from disk, so the kernel that runs the notebook cannot read the
    graded checks. It also replaces the ``pickle`` that otter would use to read the kernel's
    results file: that file is written by the student's process, and unpickling it would run
-   whatever code it names in this process. The plugin builds the results itself.
+   whatever code it names in this process. The plugin builds the results itself. For the
+   same reason it replaces how otter's logging server (a TCP port in this process, whose
+   address the kernel knows) reads log records: :func:`unpickle_log_record` accepts only
+   plain data, as :class:`logging.handlers.SocketHandler` sends (a dict of strings and
+   numbers), and never imports or calls anything a record names.
 2. ``before_grading``: deletes a submitted ``.OTTER_LOG`` (otter would unpickle it too).
 3. ``before_execution``: picks a seed with :mod:`secrets` and appends one cell to the
    notebook that runs ``collect.py``'s source on the notebook's globals and writes plain
@@ -26,7 +30,9 @@ change files this process imports later could still interfere; ``make grade``'s 
 does not have that gap.
 """
 
+import io
 import os
+import pickle
 import secrets
 import shutil
 import sys
@@ -66,6 +72,54 @@ class _ResultsInsteadOfPickle:
         return self.results
 
 
+class _PlainDataUnpickler(pickle.Unpickler):
+    """An unpickler for data only: any class or function a pickle names is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"log records are plain data, not {module}.{name}")
+
+
+def unpickle_log_record(handler: Any, data: bytes) -> dict[str, Any]:
+    """Read one log record sent to otter's logging server, without running any code.
+
+    Replaces ``otter.execute.logging.LogRecordStreamHandler.unpickle``, which calls
+    :func:`pickle.loads` on whatever reaches the server's port.
+
+    Parameters
+    ----------
+    handler : otter.execute.logging.LogRecordStreamHandler
+        The connection's handler (unused: this is a method).
+    data : bytes
+        The pickle, as :meth:`logging.handlers.SocketHandler.makePickle` makes it.
+
+    Returns
+    -------
+    dict
+        The record's attributes.
+
+    Raises
+    ------
+    pickle.UnpicklingError
+        If the pickle names a class or function, or is not a dict.
+
+    Examples
+    --------
+    >>> import logging.handlers
+    >>> record = logging.LogRecord("otter", logging.INFO, "f.py", 1, "hi %s", ("you",), None)
+    >>> data = logging.handlers.SocketHandler("localhost", 0).makePickle(record)[4:]
+    >>> unpickle_log_record(None, data)["msg"]
+    'hi you'
+    >>> unpickle_log_record(None, pickle.dumps(print))
+    Traceback (most recent call last):
+    ...
+    _pickle.UnpicklingError: log records are plain data, not builtins.print
+    """
+    record = _PlainDataUnpickler(io.BytesIO(data)).load()
+    if not isinstance(record, dict):
+        raise pickle.UnpicklingError(f"a log record is a dict, not {type(record).__name__}")
+    return record
+
+
 class JudgePlugin(AbstractOtterPlugin):
     """Collect answers in the kernel, judge them in the ``otter run`` process."""
 
@@ -89,8 +143,10 @@ class JudgePlugin(AbstractOtterPlugin):
         self.answers = Path(submission_path).resolve().parent / ANSWERS
         self.results = GradingResults([])
         import otter.execute
+        import otter.execute.logging
 
         otter.execute.pickle = _ResultsInsteadOfPickle(self.results)
+        otter.execute.logging.LogRecordStreamHandler.unpickle = unpickle_log_record
 
     def before_grading(self, config: Any) -> None:
         """Remove files otter would unpickle and stale answers."""
