@@ -25,6 +25,7 @@ from .training import outcome
 
 __all__ = [
     "animation_html",
+    "draw_labelled_network",
     "draw_network",
     "plot_activation",
     "plot_eigenvalues",
@@ -35,6 +36,11 @@ __all__ = [
     "plot_parameters",
     "plot_trial",
 ]
+
+
+_LAYER_SPACING = 1.8
+"""Distance between the columns of a drawn network, wide enough that the layer titles do not
+overlap; :func:`draw_labelled_network` places its labels on :func:`draw_network`'s columns."""
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.0, 4.0)) -> Axes:
@@ -221,11 +227,10 @@ def draw_network(
     n_columns = len(layer_sizes)
     tallest = max(layer_sizes)
     radius = 0.18
-    spacing = 1.8  # between layers, wide enough that the layer titles do not overlap
     positions = []
     for column, size in enumerate(layer_sizes):
         ys = np.arange(size) - (size - 1) / 2
-        positions.append([(spacing * column, float(y)) for y in ys])
+        positions.append([(_LAYER_SPACING * column, float(y)) for y in ys])
     for left, right in itertools.pairwise(positions):
         for x0, y0 in left:
             for x1, y1 in right:
@@ -250,9 +255,9 @@ def draw_network(
             title = "output y\n(linear)"
         else:
             title = f"hidden layer {column}\n({len(layer)} neurons)"
-        ax.text(spacing * column, (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom")
+        ax.text(_LAYER_SPACING * column, (tallest - 1) / 2 + 0.55, title, ha="center", va="bottom")
     ax.set(
-        xlim=(-0.8, spacing * (n_columns - 1) + 0.8),
+        xlim=(-0.8, _LAYER_SPACING * (n_columns - 1) + 0.8),
         ylim=(-(tallest - 1) / 2 - 0.5, (tallest - 1) / 2 + 1.2),
     )
     ax.set_aspect("equal")
@@ -374,7 +379,6 @@ def draw_labelled_network(*, ax: Axes | None = None) -> Axes:
     >>> plt.close("all")
     """
     ax = draw_network((1, 3, 1), ax=ax if ax is not None else _axes(None, figsize=(6.5, 4.0)))
-    spacing = 1.8  # as in draw_network
     label_style: dict[str, Any] = {
         "ha": "center",
         "va": "center",
@@ -386,10 +390,10 @@ def draw_labelled_network(*, ax: Axes | None = None) -> Axes:
         y = 1.0 - i  # neuron 0 at the top
         # input weight on the line from x, output weight on the line to y, nearer the hidden
         # neuron where the lines fan out
-        ax.text(0.6 * spacing, 0.6 * y, f"w0{i}", **label_style)
-        ax.text(1.4 * spacing, 0.6 * y, f"w1{i}", **label_style)
-        ax.text(spacing, y - 0.3, f"b0{i}", fontsize=9, ha="center", va="top", color="0.25")
-    ax.text(2 * spacing, -0.3, "b1", fontsize=9, ha="center", va="top", color="0.25")
+        ax.text(0.6 * _LAYER_SPACING, 0.6 * y, f"w0{i}", **label_style)
+        ax.text(1.4 * _LAYER_SPACING, 0.6 * y, f"w1{i}", **label_style)
+        ax.text(_LAYER_SPACING, y - 0.3, f"b0{i}", fontsize=9, ha="center", va="top", color="0.25")
+    ax.text(2 * _LAYER_SPACING, -0.3, "b1", fontsize=9, ha="center", va="top", color="0.25")
     return ax
 
 
