@@ -19,15 +19,22 @@ Built into every ``<name>-autograder.zip`` (``otter_config.json``: ``"plugins":
 3. ``before_execution``: picks a seed with :mod:`secrets` and appends one cell to the
    notebook that runs ``collect.py``'s source on the notebook's globals and writes plain
    JSON answers.
-4. ``after_grading``: reads the JSON (size-limited) and judges it here, with the references
-   computed in this process; each question's score and message come from the judge.
+4. ``after_grading``: first kills every process started since ``__init__`` that is not this
+   process or one of its ancestors (:func:`kill_strays`): the kernel has exited by then, so
+   what is left was started by the notebook, for example a detached daemon (double fork,
+   ``setsid``) waiting to rewrite ``results.json`` after otter writes it. Then it reads the
+   JSON (size-limited) and judges it here, with the references computed in this process;
+   each question's score and message come from the judge.
 
 The public tests in the zip's ``tests/`` still run in the kernel (otter appends them); they
 decide nothing. Limits (Gradescope): the kernel runs as the same user in the same container
 as this process. The judge's source is gone from disk and its modules are imported before
 the kernel starts, but a kernel with the rights to read another process's memory or to
 change files this process imports later could still interfere; ``make grade``'s sandbox
-does not have that gap.
+does not have that gap. :func:`kill_strays` assumes the container starts no process of its
+own while the notebook runs (Gradescope's harness waits for ``run_autograder``): it would
+be killed too. It kills processes of this user, or of every user when this process is
+root (as on Gradescope), since a root notebook could change its user to hide a daemon.
 """
 
 import io
@@ -35,7 +42,9 @@ import os
 import pickle
 import secrets
 import shutil
+import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +129,118 @@ def unpickle_log_record(handler: Any, data: bytes) -> dict[str, Any]:
     return record
 
 
+def boot_ticks() -> int:
+    """Clock ticks since boot now, the clock of a process's start time in ``/proc/<pid>/stat``.
+
+    Examples
+    --------
+    >>> boot_ticks() >= _started(os.getpid())
+    True
+    """
+    return int(time.clock_gettime(time.CLOCK_BOOTTIME) * os.sysconf("SC_CLK_TCK"))
+
+
+def _stat(pid: int) -> tuple[str, int, int]:
+    """State, parent pid and start time (clock ticks since boot) of ``pid``; OSError if gone."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()  # the command name may hold spaces and ")"
+    return fields[0], int(fields[1]), int(fields[19])
+
+
+def _started(pid: int) -> int:
+    return _stat(pid)[2]
+
+
+def _ancestors() -> set[int]:
+    """Return the pids of this process and its ancestors, up to PID 1 (included)."""
+    pids = {1}
+    pid = os.getpid()
+    while pid > 1 and pid not in pids:
+        pids.add(pid)
+        pid = _stat(pid)[1]
+    return pids
+
+
+def stray_processes(since: int) -> list[int]:
+    """Live processes started after ``since`` that are not this process or its ancestors.
+
+    Only processes of this user are listed, or of every user if this process is root.
+    Zombies are left out (they run nothing), as are processes that vanish while listed.
+
+    Parameters
+    ----------
+    since : int
+        A moment, in clock ticks since boot (:func:`boot_ticks`).
+
+    Returns
+    -------
+    list of int
+        Their pids.
+
+    Examples
+    --------
+    >>> me = _ancestors()
+    >>> me & set(stray_processes(0))
+    set()
+    """
+    spared = _ancestors()
+    root = os.geteuid() == 0
+    strays = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in spared:
+            continue
+        pid = int(entry)
+        try:
+            state, _, started = _stat(pid)
+            owner = os.stat(f"/proc/{pid}").st_uid
+        except (OSError, ValueError, IndexError):
+            continue  # exited while listed
+        if started > since and state != "Z" and (root or owner == os.getuid()):
+            strays.append(pid)
+    return strays
+
+
+def kill_strays(since: int, *, rounds: int = 50) -> set[int]:
+    """SIGKILL every process :func:`stray_processes` lists, until none is left.
+
+    Each pid is signalled through a pidfd opened before its start time is checked, so a pid
+    reused by an older process between the listing and the signal is never hit. Children
+    a stray forks while the others are killed are found by the next round.
+
+    Parameters
+    ----------
+    since : int
+        A moment, in clock ticks since boot (:func:`boot_ticks`), before the notebook ran.
+    rounds : int
+        Most listings; a round that finds nothing ends it.
+
+    Returns
+    -------
+    set of int
+        The pids signalled.
+    """
+    killed: set[int] = set()
+    for _ in range(rounds):
+        strays = stray_processes(since)
+        if not strays:
+            break
+        for pid in strays:
+            try:
+                handle = os.pidfd_open(pid)
+            except OSError:
+                continue
+            try:
+                if _started(pid) > since:
+                    signal.pidfd_send_signal(handle, signal.SIGKILL)
+                    killed.add(pid)
+            except OSError:
+                pass  # exited, or not ours to signal
+            finally:
+                os.close(handle)
+        time.sleep(0.01)  # let the signalled die before the next listing
+    return killed
+
+
 class JudgePlugin(AbstractOtterPlugin):
     """Collect answers in the kernel, judge them in the ``otter run`` process."""
 
@@ -142,6 +263,7 @@ class JudgePlugin(AbstractOtterPlugin):
         self.seed = secrets.randbelow(2**31)
         self.answers = Path(submission_path).resolve().parent / ANSWERS
         self.results = GradingResults([])
+        self.started = boot_ticks()  # processes started later are the notebook's
         import otter.execute
         import otter.execute.logging
 
@@ -170,6 +292,7 @@ class JudgePlugin(AbstractOtterPlugin):
 
     def after_grading(self, results: GradingResults) -> None:
         """Judge the collected answers; put one result per question into ``results``."""
+        kill_strays(self.started)
         data, problem = self.judge.load_answers(self.answers)
         verdicts = self.judge.judge(self.assignment, self.seed, data if problem is None else {})
         results.results = {}
