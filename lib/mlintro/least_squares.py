@@ -21,7 +21,7 @@ from scipy.optimize import OptimizeResult
 from scipy.optimize import least_squares as scipy_least_squares
 
 from .config import DEFAULT_ACTIVATION, Activation
-from .models import PARAMETER_NAMES, Params, predict, scalar_model
+from .models import PARAMETER_NAMES, Params, _check_theta, predict, scalar_model
 
 __all__ = ["fit", "fit_network", "initial_guess", "jacobian", "residuals", "solve"]
 
@@ -94,11 +94,7 @@ def fit(
     >>> bool(result.cost < 1e-3)
     True
     """
-    start = np.asarray(x0, dtype=np.float64)
-    if start.shape != (len(PARAMETER_NAMES),):
-        raise ValueError(
-            f"x0 must hold the 10 parameters {PARAMETER_NAMES}, got shape {start.shape}"
-        )
+    start = _check_theta(np.asarray(x0, dtype=np.float64))
     x, y = jnp.asarray(x, dtype=jnp.float64), jnp.asarray(y, dtype=jnp.float64)
     return _solve(
         partial(_residuals, x=x, y=y, activation=activation),

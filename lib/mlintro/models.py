@@ -22,7 +22,7 @@ Every model takes the activation g as the keyword ``activation``; the default is
 
 import itertools
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import jax
 import jax.numpy as jnp
@@ -55,11 +55,19 @@ PARAMETER_NAMES = ("b1", "w10", "w00", "b00", "w11", "w01", "b01", "w12", "w02",
 """The order of the ten parameters in the flat vector, as in the lecture."""
 
 
-def _check_flat(theta: ArrayLike) -> jax.Array:
-    theta = jnp.asarray(theta)
-    if theta.shape != (len(PARAMETER_NAMES),):
+_Theta = TypeVar("_Theta", bound=np.ndarray | jax.Array)
+
+
+def _check_theta(theta: _Theta, *, columns: bool = False) -> _Theta:
+    """Return ``theta`` if it holds the ten parameters, shape ``(10,)``, else raise ValueError.
+
+    With ``columns``, ``theta`` may have further axes after the first (``(10, k)``: k vectors).
+    """
+    n = len(PARAMETER_NAMES)
+    if theta.shape[:1] != (n,) or (theta.ndim != 1 and not columns):
+        axis = " along its first axis" if columns else ""
         raise ValueError(
-            f"expected the {len(PARAMETER_NAMES)} parameters {PARAMETER_NAMES}, "
+            f"expected the {n} parameters {PARAMETER_NAMES}{axis}, "
             f"got an array of shape {theta.shape}"
         )
     return theta
@@ -129,11 +137,7 @@ def neurons(theta: ArrayLike) -> Neurons:
     array: np.ndarray | jax.Array = (
         theta if isinstance(theta, jax.Array) else np.asarray(theta, dtype=np.float64)
     )
-    if array.shape[:1] != (len(PARAMETER_NAMES),):
-        raise ValueError(
-            f"expected the {len(PARAMETER_NAMES)} parameters {PARAMETER_NAMES}, "
-            f"got an array of shape {array.shape}"
-        )
+    _check_theta(array, columns=True)
     per_neuron = array[1:].reshape(3, 3, *array.shape[1:])  # (w1i, w0i, b0i) for each i
     return Neurons(w0=per_neuron[:, 1], b0=per_neuron[:, 2], w1=per_neuron[:, 0], b1=array[0])
 
@@ -158,7 +162,7 @@ def scalar_model(
     >>> scalar_model(jnp.array([0.0, 1.0]), theta)  # b1 + 2 tanh(0) = 1
     Array([1., 1.], dtype=float64)
     """
-    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = _check_flat(theta)
+    b1, w10, w00, b00, w11, w01, b01, w12, w02, b02 = _check_theta(jnp.asarray(theta))
     x = jnp.asarray(x)
     return (
         b1
@@ -182,7 +186,7 @@ def vector_model(
     >>> bool(jnp.allclose(vector_model(x, theta), scalar_model(x, theta)))
     True
     """
-    w0, b0, w1, b1 = neurons(_check_flat(theta))
+    w0, b0, w1, b1 = neurons(_check_theta(jnp.asarray(theta)))
     x = jnp.asarray(x)
     return jnp.matmul(w1, activation(jnp.outer(w0, x) + b0[:, None])) + b1
 
@@ -235,7 +239,7 @@ def params_from_flat(theta: ArrayLike) -> Params:
     >>> [(w.shape, b.shape) for w, b in params_from_flat(jnp.arange(10.0))]
     [((1, 3), (3,)), ((3, 1), (1,))]
     """
-    return neurons(_check_flat(theta)).params()
+    return neurons(_check_theta(jnp.asarray(theta))).params()
 
 
 def flat_from_params(params: Params) -> jax.Array:

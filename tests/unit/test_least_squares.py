@@ -101,7 +101,7 @@ def test_fit_passes_options_to_scipy(lecture_data):
 
 @pytest.mark.parametrize("shape", [(9,), (11,), (2, 5)])
 def test_fit_rejects_a_start_of_the_wrong_shape(shape, lecture_data):
-    with pytest.raises(ValueError, match="10 parameters"):
+    with pytest.raises(ValueError, match="expected the 10 parameters"):
         least_squares.fit(np.zeros(shape), *lecture_data)
 
 

@@ -82,8 +82,11 @@ def test_flat_models_reject_wrong_number_of_parameters(shape):
     for fn in (models.scalar_model, models.vector_model):
         with pytest.raises(ValueError, match="expected the 10 parameters"):
             fn(jnp.zeros(3), theta)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="expected the 10 parameters"):
         models.params_from_flat(theta)
+    if shape[:1] != (10,):  # neurons takes further axes after the ten parameters
+        with pytest.raises(ValueError, match=r"expected the 10 parameters .* along its first axis"):
+            models.neurons(np.ones(shape))
 
 
 def test_init_params_gives_every_array_its_own_key():
