@@ -288,10 +288,17 @@ def nn(
     >>> nn(params, jnp.zeros((4, 1))).ravel()
     Array([1., 1., 1., 1.], dtype=float64)
     """
-    for weights, bias in params[:-1]:
-        inputs = activation(inputs @ weights + bias)
+    *_, last_hidden = _hidden_outputs(params, inputs, activation)
     weights, bias = params[-1]
-    return inputs @ weights + bias
+    return last_hidden @ weights + bias
+
+
+def _hidden_outputs(params: Params, inputs: jax.Array, activation: Activation) -> list[jax.Array]:
+    """Return the inputs, then each hidden layer's ``activation(inputs @ W + b)`` in turn."""
+    outputs = [inputs]
+    for weights, bias in params[:-1]:
+        outputs.append(activation(outputs[-1] @ weights + bias))
+    return outputs
 
 
 def hidden_layers(
@@ -325,14 +332,11 @@ def hidden_layers(
     >>> [h.shape for h in hidden_layers(params, x)]
     [(4, 3), (4, 2)]
     >>> w, b = params[-1]
-    >>> bool(jnp.allclose(hidden_layers(params, x)[-1] @ w + b, nn(params, x[:, None])))
+    >>> bool(jnp.array_equal(hidden_layers(params, x)[-1] @ w + b, nn(params, x[:, None])))
     True
     """
     inputs = jnp.asarray(x, dtype=jnp.float64).reshape(-1, 1)
-    return [
-        activation(nn(params[: k + 1], inputs, activation=activation))
-        for k in range(len(params) - 1)
-    ]
+    return _hidden_outputs(params, inputs, activation)[1:]
 
 
 def predict(
