@@ -10,12 +10,14 @@ pushes it.
     python -m exercises.publish check DIR [DIR ...]             # scan trees for secrets
     python -m exercises.publish push [--tree _build/publish] [--remote URL] [--workdir DIR]
 
-`build` copies an allowlist (`PUBLIC`): anything not named there stays private, so a new
-private file needs no rule. It writes a short public README.md from sections of this one, then
-scans the tree and fails if it finds a secret. `check` runs the same scan on any folder (the
-built site, a Binder tree). `push` clones the public repository (or `--remote`), replaces its
-files with the published tree, commits "Publish <commit> of the instructor repository" and
-pushes; nothing is committed when the tree is unchanged.
+`build` copies the files git tracks in an allowlist (`PUBLIC`): anything not named there stays
+private, so a new private file needs no rule. It writes a short public README.md from sections
+of this one, then scans the tree and fails if it finds a secret. `check` runs the same scan on
+any folder (the built site, a Binder tree). `push` clones the public repository (or
+`--remote`), replaces its files with the published tree, commits "Publish <commit> of the
+instructor repository" and pushes; nothing is committed when the tree is unchanged. It refuses
+while a public path has changes not committed, untracked files included, so that the commit
+named is what is published.
 
 What counts as a secret (`secret_markers`) is read from the private files themselves:
 
@@ -50,6 +52,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from coursetools.notebooks import is_notebook
 from coursetools.project import repository
 
 from exercises.catalog import ROOT
@@ -126,9 +129,9 @@ _BORING_LINE = re.compile(r"^(import |from \S+ import |#|@|\"\"\"|'''|[\W_]*$)")
 
 
 def project_files(root: Path = ROOT) -> list[str]:
-    """Files of the working tree that git tracks or would track (not the ignored ones)."""
+    """Files git tracks that exist in the working tree (their working-tree content)."""
     out = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        ["git", "ls-files", "-z", "--cached"],
         cwd=root,
         capture_output=True,
         check=True,
@@ -274,10 +277,7 @@ def split_master(path: Path) -> MasterParts:
 
 
 def _is_master(path: Path) -> bool:
-    if path.suffix != ".md" or not path.is_file():
-        return False
-    text = path.read_text(encoding="utf-8")
-    return "kernelspec" in text.split("---", 2)[1] if text.startswith("---") else False
+    return path.suffix == ".md" and path.is_file() and is_notebook(path)
 
 
 def masters(root: Path = ROOT) -> list[Path]:
@@ -476,6 +476,26 @@ def source_commit(root: Path = ROOT) -> str:
     return f"{commit}-dirty" if dirty else commit
 
 
+def uncommitted_public(root: Path = ROOT) -> list[str]:
+    """Public paths (`PUBLIC`) with changes not committed, untracked files included."""
+    out = subprocess.run(  # not _git: stripping would cut the status of the first entry
+        ["git", "status", "--porcelain", "-z", "--untracked-files=all"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    fields = iter(out.split("\0"))
+    paths = []
+    for entry in fields:
+        if not entry:
+            continue
+        paths.append(entry[3:])
+        if entry[0] in "RC":  # a rename or copy: its source path follows
+            paths.append(next(fields, ""))
+    return sorted({p for p in paths if p and is_public(p)})
+
+
 def push(tree: Path, remote: str, branch: str, workdir: Path, root: Path = ROOT) -> str:
     """Make `branch` of `remote` hold exactly `tree`; return the pushed commit (or "")."""
     if check([tree], root) != 0:
@@ -544,6 +564,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "repository":
         print(url, branch)
         return 0
+    changed = uncommitted_public()
+    if changed:
+        print(
+            "not pushing: the public tree must be a commit's, and these public paths have "
+            "changes not committed (commit them, or remove untracked files):\n  "
+            + "\n  ".join(changed),
+            file=sys.stderr,
+        )
+        return 1
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
         workdir = args.workdir or Path(tmp) / "public"
         push(args.tree, args.remote or url, args.branch or branch, workdir)

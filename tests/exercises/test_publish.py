@@ -268,3 +268,28 @@ def test_the_launch_notebooks_are_valid_in_the_tree(published):
         nb = json.loads(path.read_text(encoding="utf-8"))
         nbformat.validate(nbformat.from_dict(nb))
         assert nb["metadata"]["kernelspec"]["name"] == "python3", path
+
+
+def test_only_tracked_files_are_published_and_uncommitted_public_changes_are_named(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / "book").mkdir(parents=True)
+    (repo / "exercises").mkdir()
+    for path in ["book/page.md", "book/old.md", "exercises/judge.py"]:
+        (repo / path).write_text("committed\n", encoding="utf-8")
+    _git("init", "--quiet", cwd=repo)
+    _git("add", ".", cwd=repo)
+    identity = ["-c", "user.name=t", "-c", "user.email=t@invalid"]
+    _git(*identity, "commit", "--quiet", "-m", "start", cwd=repo)
+    assert publish.uncommitted_public(repo) == []
+    (repo / "book" / "page.md").write_text("changed\n", encoding="utf-8")
+    (repo / "book" / "notes").mkdir()
+    (repo / "book" / "notes" / "new.md").write_text("untracked\n", encoding="utf-8")
+    (repo / "exercises" / "scratch.py").write_text("private, untracked\n", encoding="utf-8")
+    _git("mv", "book/old.md", "book/renamed.md", cwd=repo)
+    assert publish.project_files(repo) == ["book/page.md", "book/renamed.md", "exercises/judge.py"]
+    assert publish.uncommitted_public(repo) == [
+        "book/notes/new.md",
+        "book/old.md",
+        "book/page.md",
+        "book/renamed.md",
+    ]
