@@ -3,14 +3,14 @@
 Every function of :mod:`mlintro` that trains or evaluates a network takes its
 defaults from here, and the lessons, exercises, tests and benchmark read them
 from here too. Training with other settings is one argument,
-``settings=LECTURE._replace(step_size=0.1)`` (or ``step_size=0.1`` where a
-function accepts changes of single fields); another activation is one argument,
-``activation=ACTIVATIONS["sigmoid"]``, and the library's default activation is
-the one line :data:`DEFAULT_ACTIVATION_NAME`.
+``settings=changed(LECTURE, step_size=0.1)`` (or ``step_size=0.1`` where a
+function accepts changes of single fields, which it passes to :func:`changed`);
+another activation is one argument, ``activation=ACTIVATIONS["sigmoid"]``, and
+the library's default activation is the one line :data:`DEFAULT_ACTIVATION_NAME`.
 """
 
 from collections.abc import Callable, Mapping
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple, TypedDict, Unpack
 
 import jax
 import jax.numpy as jnp
@@ -23,6 +23,7 @@ __all__ = [
     "Activation",
     "SettingChanges",
     "TrainingSettings",
+    "changed",
 ]
 
 Activation = Callable[[jax.Array], jax.Array]
@@ -78,6 +79,27 @@ LECTURE = TrainingSettings(
     beta2=0.999,
 )
 """The lecture's training: autograd's ``adam`` (its default betas) called for 50 steps an epoch."""
+
+
+def changed(settings: TrainingSettings, **changes: Unpack[SettingChanges]) -> TrainingSettings:
+    """Return ``settings`` with the named fields changed, refusing names it does not have.
+
+    Every function that takes changes of single fields passes them through here, so a
+    misspelt setting is one error everywhere: a TypeError, as for any unknown keyword.
+
+    Examples
+    --------
+    >>> changed(LECTURE, max_epochs=3000).max_epochs
+    3000
+    >>> changed(LECTURE, learning_rate=0.1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: unknown settings ['learning_rate']; the settings are ('step_size', ...)
+    """
+    unknown = sorted(set(changes) - set(TrainingSettings._fields))
+    if unknown:
+        raise TypeError(f"unknown settings {unknown}; the settings are {TrainingSettings._fields}")
+    return settings._replace(**changes)
+
 
 ACTIVATIONS: Mapping[str, Activation] = {
     "tanh": jnp.tanh,

@@ -28,6 +28,7 @@ from .config import (
     LECTURE,
     SettingChanges,
     TrainingSettings,
+    changed,
 )
 from .training import TrainingRun, adam_fit
 
@@ -177,7 +178,7 @@ def train(
     _check_setting(setting)
     if "step_size" in changes:
         raise TypeError("the step size is part of the setting: Setting(step_size=...)")
-    training_settings = LECTURE._replace(**changes)._replace(step_size=setting.step_size)
+    training_settings = changed(LECTURE, **changes)._replace(step_size=setting.step_size)
     run = adam_fit(
         models.init_params(key, setting.layer_sizes),
         x,

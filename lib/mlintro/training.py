@@ -29,7 +29,14 @@ import numpy as np
 import optax
 from jax.typing import ArrayLike
 
-from .config import DEFAULT_ACTIVATION, LECTURE, Activation, SettingChanges, TrainingSettings
+from .config import (
+    DEFAULT_ACTIVATION,
+    LECTURE,
+    Activation,
+    SettingChanges,
+    TrainingSettings,
+    changed,
+)
 from .models import Params, predict
 
 __all__ = ["TrainingRun", "adam_fit", "mse", "outcome", "progress_report"]
@@ -170,10 +177,7 @@ def adam_fit(
     >>> adam_fit(params, data.X, data.Y, max_epochs=2, progress=False).epochs
     2
     """
-    unknown = sorted(set(changes) - set(TrainingSettings._fields))
-    if unknown:
-        raise TypeError(f"unknown settings {unknown}; the settings are {TrainingSettings._fields}")
-    settings = settings._replace(**changes)
+    settings = changed(settings, **changes)
     step_size, steps_per_epoch, max_epochs, tolerance, reset_each_epoch, beta1, beta2 = settings
     if not step_size > 0:
         raise ValueError(f"step_size must be positive, got {step_size}")

@@ -130,9 +130,15 @@ def test_adam_trains_with_another_activation_and_other_settings():
 
 
 def test_an_unknown_setting_is_refused():
+    # one refusal, the same wherever single fields are changed
     start = models.init_params(jax.random.key(0), (1, 3, 1))
-    with pytest.raises(TypeError, match="learning_rate"):
+    refusal = r"unknown settings \['learning_rate'\]"
+    with pytest.raises(TypeError, match=refusal):
+        config.changed(LECTURE, learning_rate=0.1)
+    with pytest.raises(TypeError, match=refusal):
         training.adam_fit(start, data.X, data.Y, learning_rate=0.1, progress=False)
+    with pytest.raises(TypeError, match=refusal):
+        sweep.train(jax.random.key(0), data.X, data.Y, sweep.Setting(), learning_rate=0.1)
 
 
 def test_the_default_activation_is_one_line(tmp_path):
