@@ -4,13 +4,12 @@ The page splits its root key as
 ``ls_key, init_key, starts_key = jax.random.split(jax.random.key(SEED), 3)``, draws the
 network's start from ``init_key`` and the least-squares start from ``ls_key``; these tests
 repeat that for SEED in range(50), so that the page's seed is not a lucky one. Each bound
-comes from the words of the page ("about half" = within a factor of 2 of one half, "of order"
-= within a decade, "almost every" and "most" = at least 90 %), not from one machine's
-output.
+comes from the words of the page ("between a quarter and half", "much sooner" = in less than
+half the epochs, "just below" = within 10 %, "of order" = within a decade, "almost every" and
+"most" = at least 90 %), not from one machine's output.
 """
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 from mlintro import analysis, data, least_squares, models, sweep, training
@@ -19,6 +18,7 @@ from mlintro.config import LECTURE
 SEEDS = range(50)
 X, Y = data.X, data.Y
 TOLERANCE = LECTURE.tolerance
+EPS = np.finfo(np.float64).eps
 STEP_SIZE = LECTURE.step_size
 SATURATION_GRID = np.linspace(5.0, 10.0, 51)
 # the page's words for the least-squares basin: input weights of about 0.51, 5.3 and 55
@@ -37,15 +37,13 @@ def page_keys(seed):
     return ls_key, init_key, starts_key
 
 
-def flat_mse(theta):
-    return training.mse(models.params_from_flat(theta), X, Y)
-
-
-gradient = jax.jit(jax.grad(flat_mse))
-
-
 def mse(theta):
-    return float(np.mean(np.asarray(least_squares.residuals(theta, X, Y)) ** 2))
+    return analysis.objectives(theta, X, Y).mse
+
+
+def largest_gradient(theta):
+    # of the SSE, N times the MSE: the factor cancels in the ratios the page states
+    return float(np.abs(analysis.gradient(theta, X, Y)).max())
 
 
 def in_usual_basin(theta):
@@ -116,8 +114,8 @@ def test_shorter_memory_restarted_and_plain_adam_in_that_order(runs):
     assert sum(slowest) >= 0.9 * len(runs), not_slowest
     median = {name: np.median([r[name].epochs for r in runs]) for name in VARIANTS}
     assert median["restarted"] < median["plain"]
-    # "about half as many epochs as the restarted optimizer": within a factor 2 of 1/2
-    assert 0.25 < median["short memory"] / median["restarted"] < 1.0
+    # "between a quarter and half as many epochs as the restarted optimizer" (measured 0.45)
+    assert 0.25 < median["short memory"] / median["restarted"] < 0.5
     # measured: the short memory reaches the tolerance from all 50 starts
     assert sum(r["short memory"].converged for r in runs) >= 0.9 * len(runs)
 
@@ -138,16 +136,24 @@ def test_plain_adam_steps_are_several_times_shorter(runs):
 
 
 def test_adam_stops_at_the_tolerance_short_of_the_least_squares_minimum(runs, comparisons):
+    downwards = []
     for r, c in zip(runs, comparisons, strict=True):
         nn_mse, ls_mse = mse(c["nn"]), mse(c["after"])
         if r["restarted"].converged:
+            # "just below the tolerance": Adam stops at the first epoch below it, and near
+            # it one epoch lowers the loss by less than 10 % (measured: 0.92 to 1.00 times)
+            assert 0.9 * TOLERANCE < nn_mse < TOLERANCE, c["seed"]
             # "tens of times larger" (measured 33 to 37: the tolerance over the minimum)
             assert 10 < nn_mse / ls_mse < 100, c["seed"]
-        # "many times larger" gradient than at the least-squares end point (measured: 35 to
+            # negative Hessian eigenvalues, far beyond rounding as on the page
+            eigenvalues = analysis.curvature(c["nn"], X, Y).eigenvalues
+            downwards.append(bool(eigenvalues[0] < -1e3 * EPS * eigenvalues[-1]))
+        # "always many times" the gradient at the least-squares end point (measured: 35 to
         # 430 times; the page glues its own number)
-        nn_gradient = float(jnp.abs(gradient(c["nn"])).max())
-        ls_gradient = float(jnp.abs(gradient(jnp.asarray(c["after"]))).max())
-        assert nn_gradient > 10 * ls_gradient, c["seed"]
+        assert largest_gradient(c["nn"]) > 10 * largest_gradient(c["after"]), c["seed"]
+    # "in most runs some eigenvalues are negative too" (measured: 44 of the 47 converged
+    # runs; at seeds 26, 30 and 43 no eigenvalue is negative beyond rounding)
+    assert sum(downwards) >= 0.9 * len(downwards), downwards
 
 
 def test_finishing_from_adams_end_lands_in_the_usual_basin(comparisons):
@@ -223,14 +229,16 @@ def test_try_it_an_even_shorter_memory_needs_fewer_epochs(runs):
 
 
 def test_try_it_another_function(runs):
-    # the solution of "Predict, then run: another function": x^2 is reached sooner than the
-    # cube root, sin(2 pi x) not at all within 500 epochs, at a loss of order 1e-4
+    # the solution of "Predict, then run: another function": x^2 is reached "much sooner"
+    # than the cube root (in less than half the epochs; measured: 49 of 50 seeds, seed 23
+    # misses the tolerance), sin(2 pi x) not at all within 500 epochs, at a loss of order 1e-4
     square, sine = [], []
     for r in runs:
         square.append(training.adam_fit(r["start"], X, X**2, progress=False))
         sine.append(training.adam_fit(r["start"], X, np.sin(2 * np.pi * X), progress=False))
     sooner = [
-        s.converged and s.epochs < r["restarted"].epochs for s, r in zip(square, runs, strict=True)
+        s.converged and s.epochs < 0.5 * r["restarted"].epochs
+        for s, r in zip(square, runs, strict=True)
     ]
     assert sum(sooner) >= 0.9 * len(runs)
     assert sum(not s.converged for s in sine) >= 0.9 * len(runs)
