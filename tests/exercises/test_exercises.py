@@ -242,6 +242,10 @@ ATTACKS = {
     "rewriting the test files": "cheat-rewrites-tests",
     "wrapping otter's checker and test-file class": "cheat-wraps-checker",
     "replacing pickle.dump, an atexit hook rewriting results": "cheat-pickle-and-atexit",
+    "a pickle sent to otter's logging server (Gradescope)": "cheat-logging-pickle",
+    "a detached daemon rewriting results.json after otter (Gradescope)": (
+        "cheat-daemon-rewrites-results"
+    ),
     "patching numpy only inside test functions": "cheat-patches-numpy-in-tests",
     "reading the hidden checks and their formulas from disk": "cheat-reads-hidden-checks",
     "an int subclass whose == is always True": "cheat-lying-eq-int",
@@ -474,6 +478,8 @@ GRADESCOPE_CASES = [
     "cheat-rewrites-tests",
     "cheat-wraps-checker",
     "cheat-pickle-and-atexit",
+    "cheat-logging-pickle",
+    "cheat-daemon-rewrites-results",
     "cheat-reads-hidden-checks",
     "cheat-hijacks-collection",
 ]

