@@ -157,7 +157,10 @@ def _ancestors() -> set[int]:
     pid = os.getpid()
     while pid > 1 and pid not in pids:
         pids.add(pid)
-        pid = _stat(pid)[1]
+        try:
+            pid = _stat(pid)[1]
+        except (OSError, ValueError, IndexError):
+            break  # an ancestor exited; older processes are spared by their start time anyway
     return pids
 
 
