@@ -52,6 +52,8 @@ from otter.plugins import AbstractOtterPlugin
 from otter.test_files import GradingResults
 from otter.test_files.abstract_test import TestCase, TestCaseResult, TestFile
 
+__all__ = ["JudgePlugin", "boot_ticks", "kill_strays", "stray_processes", "unpickle_log_record"]
+
 HERE = Path(__file__).resolve().parent
 ANSWERS = ".judge-answers.json"
 
@@ -60,14 +62,14 @@ class JudgedQuestion(TestFile):
     """One question's result as the judge gave it, in otter's form."""
 
     @classmethod
-    def from_file(cls, path: str) -> "JudgedQuestion":  # noqa: D102
+    def from_file(cls, path: str) -> "JudgedQuestion":
         raise NotImplementedError
 
     @classmethod
-    def from_metadata(cls, s: Any, path: str) -> "JudgedQuestion":  # noqa: D102
+    def from_metadata(cls, s: Any, path: str) -> "JudgedQuestion":
         raise NotImplementedError
 
-    def run(self, global_environment: dict[str, Any]) -> None:  # noqa: D102
+    def run(self, global_environment: dict[str, Any]) -> None:
         raise NotImplementedError
 
 
